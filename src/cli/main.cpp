@@ -1,0 +1,331 @@
+// The `remotemedia` command. The same source is the native CLI and the WASI command.
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "cli/files.hpp"
+#include "core/pipeline.hpp"
+#include "core/registry.hpp"
+
+#ifndef RM_VERSION
+#define RM_VERSION "0.0.0"
+#endif
+
+namespace rm {
+namespace {
+
+constexpr const char* kMainHelp = R"(remotemedia - run media and AI pipelines described by a JSON manifest
+
+Usage: remotemedia <command> [options]
+
+Commands:
+  run MANIFEST|-       run a pipeline and print its outputs as JSON
+  validate MANIFEST|-  check a manifest without running it
+  nodes [list]         list the node types
+  nodes info NAME      show a node type's description and parameters
+  help [COMMAND]       show help for a command
+
+Options:
+  -h, --help           show help
+  --version            print the version
+
+Exit codes: 0 success, 2 usage error, 3 invalid manifest or input, 4 a node failed,
+5 internal error.
+)";
+
+constexpr const char* kRunHelp = R"(Usage: remotemedia run MANIFEST|- [options]
+
+Runs the pipeline in MANIFEST (a v1 manifest file) over a list of input items and prints
+{"status":"success","outputs":[...],"execution_time_ms":..,"graph_info":{...}} on stdout.
+With "-" the manifest is read from standard input, either as a plain manifest or as
+{"manifest":{...},"input_data":[...]}.
+
+Options:
+  --input JSON          the input items, a JSON array (e.g. '[1,2,3]')
+  -i, --input-file F    read the input items from a JSON file (an array)
+  -o, --output F        write the result to F instead of stdout
+  --threads N           worker threads (default: all cores; 1 runs serially)
+  --pretty              indent the JSON result
+  --error-format FMT    how errors are printed on stderr: text (default) or json
+  -h, --help            show this help
+)";
+
+constexpr const char* kValidateHelp = R"(Usage: remotemedia validate MANIFEST|- [options]
+
+Checks a manifest (structure, node types, parameters, connections, cycles) without running
+it, and prints {"status":"valid","name":..,"graph_info":{...}} on success.
+
+Options:
+  --error-format FMT    text (default) or json
+  -h, --help            show this help
+)";
+
+constexpr const char* kNodesHelp = R"(Usage: remotemedia nodes [list] [--json]
+       remotemedia nodes info NAME [--json]
+
+Lists the registered node types, or shows one with its parameters (name, type, default, doc).
+)";
+
+struct Cli {
+  bool json_errors = false;
+
+  int report(const Error& e) const {
+    if (json_errors) {
+      std::string out = error_to_json(e).dump();
+      std::fprintf(stderr, "%s\n", out.c_str());
+    } else {
+      std::fprintf(stderr, "remotemedia: error: %s\n", e.message.c_str());
+      if (!e.field.empty()) std::fprintf(stderr, "  field: %s\n", e.field.c_str());
+      if (!e.suggestion.empty() && e.message.find("did you mean") == std::string::npos)
+        std::fprintf(stderr, "  hint: did you mean '%s'?\n", e.suggestion.c_str());
+      if (!e.traceback.empty()) std::fprintf(stderr, "%s\n", e.traceback.c_str());
+    }
+    return exit_code_for(e.kind);
+  }
+
+  int usage(const std::string& message, const char* help_command) const {
+    Error e;
+    e.kind = ErrorKind::Usage;
+    e.code = "usage";
+    e.message = message + " (see `remotemedia " + help_command + " --help`)";
+    return report(e);
+  }
+};
+
+void print(const std::string& s) {
+  std::fwrite(s.data(), 1, s.size(), stdout);
+  std::fputc('\n', stdout);
+  std::fflush(stdout);
+}
+
+struct RunArgs {
+  std::string manifest_path;
+  std::string input_json;
+  std::string input_file;
+  std::string output_file;
+  int threads = 0;
+  bool pretty = false;
+};
+
+// Reads the manifest (and inputs, when they come in the stdin envelope).
+Result<std::pair<Json, Json>> load_request(const RunArgs& args) {
+  RM_TRY(text, read_file(args.manifest_path));
+  RM_TRY(doc, parse_json(text));
+  Json inputs = Json::array();
+  Json manifest = std::move(doc);
+  if (args.manifest_path == "-" && manifest.is_object() && manifest.find("manifest")) {
+    Json envelope = std::move(manifest);
+    for (const auto& [key, value] : envelope.as_object())
+      if (key != "manifest" && key != "input_data")
+        return fail(ErrorKind::InvalidInput, "unknown_field",
+                    "unknown field '" + key + "' in the request (expected: manifest, input_data)");
+    manifest = *envelope.find("manifest");
+    if (const Json* data = envelope.find("input_data")) {
+      if (!args.input_json.empty() || !args.input_file.empty())
+        return fail(ErrorKind::Usage, "usage", "the request on stdin has input_data; do not also pass --input or -i");
+      inputs = *data;
+    }
+  }
+  if (!args.input_json.empty()) {
+    auto parsed = parse_json(args.input_json);
+    if (!parsed) {
+      Error e = parsed.error();
+      e.message = "--input: " + e.message;
+      return fail(std::move(e));
+    }
+    inputs = std::move(*parsed);
+  } else if (!args.input_file.empty()) {
+    RM_TRY(input_text, read_file(args.input_file));
+    auto parsed = parse_json(input_text);
+    if (!parsed) {
+      Error e = parsed.error();
+      e.message = args.input_file + ": " + e.message;
+      return fail(std::move(e));
+    }
+    inputs = std::move(*parsed);
+  }
+  return std::pair{std::move(manifest), std::move(inputs)};
+}
+
+// Parses the options shared by run and validate; returns an exit code >= 0 to stop.
+int parse_run_args(Cli& cli, const std::vector<std::string>& argv, RunArgs& args, bool is_run) {
+  const char* command = is_run ? "run" : "validate";
+  for (std::size_t i = 0; i < argv.size(); ++i) {
+    const std::string& a = argv[i];
+    auto value = [&](std::string& out) {
+      if (i + 1 >= argv.size()) return false;
+      out = argv[++i];
+      return true;
+    };
+    std::string v;
+    if (a == "-h" || a == "--help") {
+      std::fputs(is_run ? kRunHelp : kValidateHelp, stdout);
+      return 0;
+    } else if (a == "--error-format") {
+      if (!value(v) || (v != "json" && v != "text")) return cli.usage("--error-format takes text or json", command);
+      cli.json_errors = v == "json";
+    } else if (is_run && a == "--input") {
+      if (!value(args.input_json)) return cli.usage("--input needs a JSON array", command);
+    } else if (is_run && (a == "-i" || a == "--input-file")) {
+      if (!value(args.input_file)) return cli.usage(a + " needs a file", command);
+    } else if (is_run && (a == "-o" || a == "--output")) {
+      if (!value(args.output_file)) return cli.usage(a + " needs a file", command);
+    } else if (is_run && a == "--threads") {
+      if (!value(v) || v.empty() || v.size() > 4 || v.find_first_not_of("0123456789") != std::string::npos)
+        return cli.usage("--threads needs a number of threads", command);
+      args.threads = std::stoi(v);
+      if (args.threads < 1) return cli.usage("--threads must be at least 1", command);
+    } else if (is_run && a == "--pretty") {
+      args.pretty = true;
+    } else if (a.size() > 1 && a[0] == '-') {
+      return cli.usage("unknown option '" + a + "'", command);
+    } else if (args.manifest_path.empty()) {
+      args.manifest_path = a;
+    } else {
+      return cli.usage("unexpected argument '" + a + "'", command);
+    }
+  }
+  if (args.manifest_path.empty()) return cli.usage("missing MANIFEST (a file, or - for stdin)", command);
+  if (!args.input_json.empty() && !args.input_file.empty())
+    return cli.usage("give the input either with --input or with -i, not both", command);
+  return -1;
+}
+
+int cmd_run(Cli& cli, const std::vector<std::string>& argv, bool is_run) {
+  RunArgs args;
+  if (int code = parse_run_args(cli, argv, args, is_run); code >= 0) return code;
+  auto request = load_request(args);
+  if (!request) return cli.report(request.error());
+  auto& [manifest, inputs] = *request;
+  auto graph = load_graph(manifest);
+  if (!graph) return cli.report(graph.error());
+
+  Json result;
+  if (!is_run) {
+    result = Json::object();
+    result.set("status", "valid");
+    result.set("name", graph->manifest.name);
+    result.set("graph_info", graph->info_json());
+  } else {
+    ExecutionOptions options;
+    options.threads = args.threads;
+    options.pipeline_dir = args.manifest_path == "-" ? "." : dir_of(args.manifest_path);
+    auto response = run_pipeline(*graph, inputs, options);
+    if (!response) return cli.report(response.error());
+    result = std::move(*response);
+  }
+  std::string text = args.pretty ? result.dump_pretty() : result.dump();
+  if (!args.output_file.empty()) {
+    if (auto w = write_file(args.output_file, text + "\n"); !w) return cli.report(w.error());
+  } else {
+    print(text);
+  }
+  return 0;
+}
+
+void print_node_text(const NodeInfo& info) {
+  std::printf("%s (%s)\n  %s\n", info.name.c_str(), info.category.c_str(), info.description.c_str());
+  if (info.params.empty()) {
+    std::printf("  parameters: none\n");
+    return;
+  }
+  std::printf("  parameters:\n");
+  for (const auto& p : info.params) {
+    std::string detail = param_type_name(p.type);
+    if (!p.choices.empty()) {
+      detail += ": ";
+      for (std::size_t i = 0; i < p.choices.size(); ++i) detail += (i ? "|" : "") + p.choices[i];
+    }
+    detail += p.required ? ", required" : ", default " + p.default_value.dump();
+    for (const auto& alias : p.aliases) detail += ", alias " + alias;
+    std::printf("    %-20s %s\n    %-20s (%s)\n", p.name.c_str(), p.doc.c_str(), "", detail.c_str());
+  }
+}
+
+int cmd_nodes(Cli& cli, const std::vector<std::string>& argv) {
+  bool json = false;
+  std::vector<std::string> rest;
+  for (std::size_t i = 0; i < argv.size(); ++i) {
+    const std::string& a = argv[i];
+    if (a == "-h" || a == "--help") {
+      std::fputs(kNodesHelp, stdout);
+      return 0;
+    }
+    if (a == "--json") json = true;
+    else if (a == "--error-format" && i + 1 < argv.size()) ++i;
+    else if (a.size() > 1 && a[0] == '-') return cli.usage("unknown option '" + a + "'", "nodes");
+    else rest.push_back(a);
+  }
+  const Registry& registry = Registry::global();
+  if (rest.empty() || (rest.size() == 1 && rest[0] == "list")) {
+    if (json) {
+      Json all = Json::array();
+      for (const auto& info : registry.all()) all.push_back(info.to_json());
+      print(all.dump_pretty());
+    } else {
+      for (const auto& info : registry.all())
+        std::printf("%-20s %s\n", info.name.c_str(), info.description.c_str());
+    }
+    return 0;
+  }
+  if (rest[0] == "info" && rest.size() == 2) {
+    const NodeInfo* info = registry.find(rest[1]);
+    if (!info) {
+      Error e;
+      e.kind = ErrorKind::InvalidInput;
+      e.code = "unknown_node_type";
+      e.message = "unknown node type '" + rest[1] + "'";
+      e.suggestion = closest_name(rest[1], registry.names());
+      return cli.report(e);
+    }
+    if (json) print(info->to_json().dump_pretty());
+    else print_node_text(*info);
+    return 0;
+  }
+  return cli.usage("expected `nodes list` or `nodes info NAME`", "nodes");
+}
+
+int main_impl(int argc, char** argv) {
+  Cli cli;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::fputs(kMainHelp, stderr);
+    return 2;
+  }
+  // Known before any other argument is read, so that every error honours it.
+  for (std::size_t i = 0; i + 1 < args.size(); ++i)
+    if (args[i] == "--error-format" && args[i + 1] == "json") cli.json_errors = true;
+  const std::string command = args[0];
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (command == "-h" || command == "--help") {
+    std::fputs(kMainHelp, stdout);
+    return 0;
+  }
+  if (command == "--version" || command == "version") {
+    std::printf("remotemedia %s\n", RM_VERSION);
+    return 0;
+  }
+  if (command == "help") {
+    if (rest.empty()) std::fputs(kMainHelp, stdout);
+    else if (rest[0] == "run") std::fputs(kRunHelp, stdout);
+    else if (rest[0] == "validate") std::fputs(kValidateHelp, stdout);
+    else if (rest[0] == "nodes") std::fputs(kNodesHelp, stdout);
+    else return cli.usage("unknown command '" + rest[0] + "'", "help");
+    return 0;
+  }
+  if (command == "run") return cmd_run(cli, rest, true);
+  if (command == "validate") return cmd_run(cli, rest, false);
+  if (command == "nodes") return cmd_nodes(cli, rest);
+  Error e;
+  e.kind = ErrorKind::Usage;
+  e.code = "unknown_command";
+  e.message = "unknown command '" + command + "' (see `remotemedia --help`)";
+  e.suggestion = closest_name(command, {"run", "validate", "nodes", "help"});
+  return cli.report(e);
+}
+
+}  // namespace
+}  // namespace rm
+
+int main(int argc, char** argv) { return rm::main_impl(argc, argv); }

@@ -1,0 +1,65 @@
+#include "core/pipeline.hpp"
+
+#include <chrono>
+
+namespace rm {
+
+Result<Graph> load_graph(const Json& manifest) {
+  RM_TRY(parsed, parse_manifest(manifest));
+  return build_graph(std::move(parsed), Registry::global());
+}
+
+Result<Json> run_pipeline(const Graph& graph, const Json& inputs, const ExecutionOptions& options) {
+  if (!inputs.is_array())
+    return fail(ErrorKind::InvalidInput, "invalid_input",
+                std::string("input must be a JSON array of items (wrap a single item as [item]), got ") +
+                    kind_name(inputs.kind()));
+  std::vector<Value> items;
+  items.reserve(inputs.as_array().size());
+  for (std::size_t i = 0; i < inputs.as_array().size(); ++i) {
+    auto v = value_from_json(inputs.as_array()[i]);
+    if (!v) {
+      Error e = v.error();
+      e.field = "input[" + std::to_string(i) + "]";
+      e.item = static_cast<long long>(i);
+      e.message = "input item " + std::to_string(i) + ": " + e.message;
+      return fail(std::move(e));
+    }
+    items.push_back(std::move(*v));
+  }
+  const auto start = std::chrono::steady_clock::now();
+  RM_TRY(outputs, execute(graph, std::move(items), options));
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+
+  Json::Array out;
+  out.reserve(outputs.size());
+  for (const auto& v : outputs) out.push_back(value_to_json(v));
+  Json response = Json::object();
+  response.set("status", "success");
+  response.set("outputs", Json(std::move(out)));
+  response.set("execution_time_ms", static_cast<double>(static_cast<long long>(ms * 1000)) / 1000.0);
+  response.set("graph_info", graph.info_json());
+  return response;
+}
+
+Json error_to_json(const Error& e) {
+  Json err = Json::object();
+  err.set("type", kind_name(e.kind));
+  err.set("code", e.code);
+  err.set("message", e.message);
+  if (!e.node.empty()) err.set("node", e.node);
+  if (!e.field.empty()) err.set("field", e.field);
+  if (!e.suggestion.empty()) err.set("suggestion", e.suggestion);
+  if (e.line > 0) {
+    err.set("line", e.line);
+    err.set("column", e.column);
+  }
+  if (e.item >= 0) err.set("item", e.item);
+  if (!e.traceback.empty()) err.set("traceback", e.traceback);
+  Json out = Json::object();
+  out.set("status", "error");
+  out.set("error", std::move(err));
+  return out;
+}
+
+}  // namespace rm

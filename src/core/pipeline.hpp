@@ -1,0 +1,24 @@
+// The whole job behind every front end (CLI, WASI, bindings): JSON manifest and JSON inputs in,
+// JSON response out. One marshaling path, so every boundary speaks the same format.
+#pragma once
+
+#include <string>
+
+#include "core/error.hpp"
+#include "core/executor.hpp"
+#include "core/json.hpp"
+#include "core/manifest.hpp"
+
+namespace rm {
+
+// Parses and validates a manifest document against the global registry.
+Result<Graph> load_graph(const Json& manifest);
+
+// Converts JSON input items (tagged forms become audio/tensors/binary) and runs the graph.
+// Returns {"status":"success","outputs":[...],"execution_time_ms":..,"graph_info":{..}}.
+Result<Json> run_pipeline(const Graph& graph, const Json& inputs, const ExecutionOptions& options);
+
+// {"status":"error","error":{"type","code","message",...}}: the error object of every front end.
+Json error_to_json(const Error& e);
+
+}  // namespace rm
