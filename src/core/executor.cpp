@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <atomic>
-#include <mutex>
+#include <iterator>
+#include <optional>
+#include <tuple>
 
 namespace rm {
 
@@ -41,6 +43,7 @@ class Run final : public StepRunner {
     for (std::size_t r = 0; r < n; ++r) rank_[static_cast<std::size_t>(g.order[r])] = static_cast<int>(r);
     out_.resize(n);
     readers_left_ = std::make_unique<std::atomic<int>[]>(n * batches_);
+    errors_.resize(n);
     for (std::size_t k = 0; k < n; ++k) {
       out_[k].resize(batches_);
       int readers = g.succs[k].empty() ? 0 : static_cast<int>(g.succs[k].size());
@@ -77,8 +80,11 @@ class Run final : public StepRunner {
   // The first error in serial order (batch, then rank), whichever scheduler ran the steps.
   const Error* first_error() const {
     const StepError* best = nullptr;
-    for (const auto& e : errors_)
+    for (const auto& slot : errors_) {
+      if (!slot) continue;
+      const StepError& e = *slot;
       if (!best || std::tie(e.batch, e.rank) < std::tie(best->batch, best->rank)) best = &e;
+    }
     return best ? &best->error : nullptr;
   }
 
@@ -133,8 +139,7 @@ class Run final : public StepRunner {
     std::string where = origin >= inputs_.size() ? "at end of input" : "on input item " + std::to_string(origin);
     error.item = origin >= inputs_.size() ? -1 : static_cast<long long>(origin);
     error.message = "node '" + spec.id + "' (" + spec.type + ") failed " + where + ": " + error.message;
-    std::lock_guard lock(errors_mutex_);
-    errors_.push_back({b, rank(k), std::move(error)});
+    errors_[static_cast<std::size_t>(k)] = StepError{b, rank(k), std::move(error)};
     return false;
   }
 
@@ -146,8 +151,8 @@ class Run final : public StepRunner {
   std::vector<int> rank_;
   std::vector<std::vector<Batch>> out_;
   std::unique_ptr<std::atomic<int>[]> readers_left_;
-  std::mutex errors_mutex_;
-  std::vector<StepError> errors_;
+  // One slot per node: a node runs one step at a time and none after it failed, so no lock.
+  std::vector<std::optional<StepError>> errors_;
 };
 
 class SerialScheduler final : public Scheduler {

@@ -1,6 +1,8 @@
 #include "core/json.hpp"
 
+#include <cerrno>
 #include <charconv>
+#include <cstdlib>
 #include <cmath>
 #include <cstdio>
 
@@ -268,9 +270,12 @@ class Parser {
       }
       // Integers beyond 64 bits become floats, as in JavaScript.
     }
-    double d = 0;
-    auto [p, ec] = std::from_chars(first, last, d);
-    if (ec == std::errc::result_out_of_range) {
+    // strtod, not from_chars: WASI's libc++ 16 has no floating-point from_chars. Both libcs
+    // round correctly, and the "C" locale is the only one either process ever uses.
+    std::string digits(first, last);
+    errno = 0;
+    double d = std::strtod(digits.c_str(), nullptr);
+    if (errno == ERANGE && std::isinf(d)) {
       pos_ = start;
       return error("number out of range");
     }

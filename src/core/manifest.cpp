@@ -226,6 +226,8 @@ Result<Graph> build_graph(Manifest manifest, const Registry& registry) {
       if (seen != path.end()) {
         std::vector<int> cycle(seen, path.end());
         std::reverse(cycle.begin(), cycle.end());
+        // Start at the node written first, so the message reads like the manifest.
+        std::rotate(cycle.begin(), std::min_element(cycle.begin(), cycle.end()), cycle.end());
         std::string text;
         for (int c : cycle) text += manifest.nodes[static_cast<std::size_t>(c)].id + " -> ";
         text += manifest.nodes[static_cast<std::size_t>(cycle.front())].id;

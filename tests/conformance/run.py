@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Runs one conformance case (a folder) through a remotemedia command and checks the result.
+
+A case folder holds:
+  manifest.json         the pipeline (may be malformed on purpose)
+  input.json            optional input items, passed with -i
+  stdin.json            optional request for `run -` (manifest or {"manifest","input_data"})
+  args.json             optional: {"command": [...]} replacing the default arguments
+                        ({manifest} and {input} are substituted)
+  expected.json         success: the keys it has ("outputs", "graph_info", ...) must match exactly
+  expected_error.json   failure: {"exit_code": N, "error": {fields that must match}}
+
+The command runs in the case folder, so paths are relative (the WASI runner maps that folder).
+Values are compared strictly: 1 and 1.0 differ, as they do in the runtime's JSON.
+"""
+import argparse
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+
+
+def strict_equal(a, b):
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a.keys()) == list(b.keys()) and all(strict_equal(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(strict_equal(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+def case_command(case_dir):
+    has = lambda name: os.path.exists(os.path.join(case_dir, name))
+    if has("args.json"):
+        with open(os.path.join(case_dir, "args.json")) as f:
+            spec = json.load(f)
+        return [a.replace("{manifest}", "manifest.json").replace("{input}", "input.json") for a in spec["command"]]
+    if has("stdin.json"):
+        return ["run", "-", "--error-format", "json"]
+    command = ["run", "manifest.json", "--error-format", "json"]
+    if has("input.json"):
+        command += ["-i", "input.json"]
+    return command
+
+
+def run_case(cli, case_dir):
+    """Returns (exit_code, stdout, stderr) of the case under `cli`."""
+    stdin_path = os.path.join(case_dir, "stdin.json")
+    stdin = open(stdin_path, "rb").read() if os.path.exists(stdin_path) else b""
+    proc = subprocess.run(shlex.split(cli) + case_command(case_dir), cwd=case_dir, input=stdin,
+                          capture_output=True, timeout=600)
+    return proc.returncode, proc.stdout.decode(), proc.stderr.decode()
+
+
+def check(case_dir, code, out, err):
+    """Returns a list of problems (empty when the case passes)."""
+    problems = []
+    expected_path = os.path.join(case_dir, "expected.json")
+    error_path = os.path.join(case_dir, "expected_error.json")
+    if os.path.exists(expected_path):
+        with open(expected_path) as f:
+            expected = json.load(f)
+        if code != 0:
+            return [f"exit code {code}, expected 0; stderr: {err.strip()}"]
+        try:
+            result = json.loads(out)
+        except json.JSONDecodeError as e:
+            return [f"stdout is not JSON ({e}): {out[:500]}"]
+        for key, want in expected.items():
+            if not strict_equal(result.get(key), want):
+                problems.append(f"{key}: got {json.dumps(result.get(key))[:2000]}, expected {json.dumps(want)[:2000]}")
+    elif os.path.exists(error_path):
+        with open(error_path) as f:
+            expected = json.load(f)
+        if code != expected["exit_code"]:
+            problems.append(f"exit code {code}, expected {expected['exit_code']}; stderr: {err.strip()[:2000]}")
+        if out.strip():
+            problems.append(f"stdout must stay empty on error, got: {out[:500]}")
+        if "error" in expected:
+            lines = [line for line in err.splitlines() if line.startswith("{")]
+            if not lines:
+                return problems + [f"no JSON error object on stderr: {err[:2000]}"]
+            error = json.loads(lines[-1]).get("error", {})
+            for key, want in expected["error"].items():
+                if key == "message_contains":
+                    if want not in error.get("message", ""):
+                        problems.append(f"message {error.get('message')!r} does not contain {want!r}")
+                elif not strict_equal(error.get(key), want):
+                    problems.append(f"error.{key}: got {json.dumps(error.get(key))}, expected {json.dumps(want)}")
+    else:
+        problems.append("the case has neither expected.json nor expected_error.json")
+    return problems
+
+
+TIMING = re.compile(r'"execution_time_ms":[-0-9.eE+]+')
+
+
+def parity(reference, actual):
+    """Problems where `actual` differs from `reference` beyond the timing field."""
+    problems = []
+    names = ("exit code", "stdout", "stderr")
+    for name, want, got in zip(names, reference, actual):
+        if name != "exit code":
+            want, got = TIMING.sub('"execution_time_ms":T', want), TIMING.sub('"execution_time_ms":T', got)
+        if want != got:
+            problems.append(f"differs from the reference in {name}:\n    reference: {str(want)[:1000]!r}\n    actual:    {str(got)[:1000]!r}")
+    return problems
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cli", required=True, help="the command to test, e.g. build/native/remotemedia")
+    parser.add_argument("--reference-cli", help="also require byte-identical results to this command (e.g. native)")
+    parser.add_argument("case", help="the case folder")
+    args = parser.parse_args()
+    case_dir = os.path.abspath(args.case)
+    code, out, err = run_case(args.cli, case_dir)
+    problems = check(case_dir, code, out, err)
+    if args.reference_cli:
+        problems += parity(run_case(args.reference_cli, case_dir), (code, out, err))
+    name = os.path.basename(case_dir)
+    if problems:
+        print(f"FAIL {name}")
+        for p in problems:
+            print("  " + p)
+        return 1
+    print(f"ok {name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,7 @@
+// Browser entry of @remotemedia/web.
+export { RemoteMediaRunner } from "./client.js";
+export type { RunnerOptions, RunOutcome, Timings, ProgressDetail } from "./client.js";
+export { RemoteMediaError } from "./pipeline.js";
+export type { PipelineResult, RuntimeErrorObject, GraphInfo } from "./pipeline.js";
+export type { FileTree } from "./memfs.js";
+export type { Stage } from "./protocol.js";
