@@ -1,0 +1,95 @@
+// The runner under Node: the same host code the browser worker uses.
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+
+import { hostPreopen, loadModule, memoryPreopen, runCommand, runPipeline, runPipelineRaw, RemoteMediaError } from "../dist/node.js";
+
+const repo = fileURLToPath(new URL("../..", import.meta.url));
+const module = await loadModule(process.env.RM_WASM ?? join(repo, "build/wasi/remotemedia.wasm"));
+const calculator = {
+  version: "v1",
+  metadata: { name: "calculator" },
+  nodes: [
+    { id: "multiply", node_type: "MultiplyNode", params: { factor: 2 } },
+    { id: "add", node_type: "AddNode", params: { addend: 10 } },
+  ],
+  connections: [{ from: "multiply", to: "add" }],
+};
+
+test("runs a pipeline and returns the parsed result", async () => {
+  const r = await runPipeline(module, calculator, [1, 2, 3]);
+  assert.deepEqual(r.outputs, [12, 14, 16]);
+  assert.deepEqual(r.graph_info.execution_order, ["multiply", "add"]);
+});
+
+test("keeps the exact JSON spelling when given text", async () => {
+  const raw = await runPipelineRaw(module, calculator, "[1.0, 2]");
+  assert.equal(raw.exitCode, 0);
+  assert.match(raw.stdout, /"outputs":\[12\.0,14\]/);
+});
+
+test("rejects with a typed error carrying the runtime's error object", async () => {
+  const bad = { ...calculator, nodes: [{ id: "m", node_type: "MultiplyNod" }], connections: [] };
+  await assert.rejects(runPipeline(module, bad, [1]), (e) => {
+    assert.ok(e instanceof RemoteMediaError);
+    assert.equal(e.exitCode, 3);
+    assert.equal(e.error.code, "unknown_node_type");
+    assert.equal(e.error.suggestion, "MultiplyNode");
+    return true;
+  });
+});
+
+test("survives memory growth, run after run", async () => {
+  // ~24 MB of input makes the module's memory grow many times over; Node's own WASI was seen to
+  // crash in this situation, the JS host must not.
+  const big = JSON.stringify(Array.from({ length: 40 }, (_, i) => "x".repeat(600_000) + i));
+  for (let run = 0; run < 5; ++run) {
+    const raw = await runPipelineRaw(module, { version: "v1", nodes: [{ id: "p", node_type: "PassThrough" }] }, big);
+    assert.equal(raw.exitCode, 0, raw.stderr);
+    assert.equal(raw.stdout.length > 24_000_000, true);
+  }
+});
+
+test("reads files from an in-memory folder", async () => {
+  const enc = new TextEncoder();
+  const dir = memoryPreopen("/data", {
+    "pipelines/calc.json": enc.encode(JSON.stringify(calculator)),
+    "in.json": enc.encode("[5]"),
+  });
+  const out = [];
+  const r = await runCommand(module, {
+    args: ["run", "/data/pipelines/calc.json", "-i", "/data/in.json"],
+    stdout: (b) => out.push(Buffer.from(b)),
+    stderr: () => {},
+    preopens: [dir],
+  });
+  assert.equal(r.exitCode, 0);
+  assert.deepEqual(JSON.parse(Buffer.concat(out).toString()).outputs, [20]);
+});
+
+test("a host folder cannot be escaped with .. or a symlink", async () => {
+  const root = mkdtempSync(join(tmpdir(), "rm-host-"));
+  try {
+    writeFileSync(join(root, "secret.json"), JSON.stringify(calculator));
+    const inner = join(root, "inner");
+    (await import("node:fs")).mkdirSync(inner);
+    (await import("node:fs")).symlinkSync(join(root, "secret.json"), join(inner, "link.json"));
+    for (const path of ["../secret.json", "link.json"]) {
+      const err = [];
+      const r = await runCommand(module, {
+        args: ["run", path, "--error-format", "json"],
+        stdout: () => {},
+        stderr: (b) => err.push(Buffer.from(b)),
+        preopens: [hostPreopen(inner, ".")],
+      });
+      assert.equal(r.exitCode, 3, path);
+      assert.equal(JSON.parse(Buffer.concat(err).toString()).error.code, "file_not_readable", path);
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
