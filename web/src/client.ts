@@ -1,7 +1,6 @@
 // The page's side of the browser runner: a typed API over the worker, with progress events.
-import type { FileTree } from "./memfs.js";
-import { RemoteMediaError, type PipelineResult } from "./pipeline.js";
-import type { Stage, WorkerRequest, WorkerResponse } from "./protocol.js";
+import { pipelineArgs, pipelineRequest, resultOf, type PipelineResult, type RawRun } from "./pipeline.js";
+import type { Mounts, Stage, WorkerRequest, WorkerResponse } from "./protocol.js";
 
 export interface RunnerOptions {
   /** URL of dist/worker.js. */
@@ -11,6 +10,7 @@ export interface RunnerOptions {
 }
 
 export interface Timings {
+  /** Zero when the module was already loaded. */
   fetchMs: number;
   compileMs: number;
   runMs: number;
@@ -28,15 +28,16 @@ export interface ProgressDetail {
 }
 
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
-type Pending = { resolve: (m: WorkerResponse) => void };
 
+/** Runs remotemedia.wasm in a Web Worker. Emits "progress" events (CustomEvent<ProgressDetail>). */
 export class RemoteMediaRunner extends EventTarget {
   private worker: Worker;
   private nextId = 1;
-  private pending = new Map<number, Pending>();
+  private pending = new Map<number, (m: WorkerResponse) => void>();
   private loadTimings = { fetchMs: 0, compileMs: 0 };
   private moduleUrl: string;
-  moduleBytes = 0;
+  /** How the module was loaded: null until it is. */
+  loadInfo: { fetchMs: number; compileMs: number; bytes: number } | null = null;
 
   constructor(options: RunnerOptions) {
     super();
@@ -48,42 +49,46 @@ export class RemoteMediaRunner extends EventTarget {
         this.dispatchEvent(new CustomEvent<ProgressDetail>("progress", { detail: { stage: m.stage } }));
         return;
       }
-      const p = this.pending.get(m.id);
-      if (p) {
-        this.pending.delete(m.id);
-        p.resolve(m);
-      }
+      const resolve = this.pending.get(m.id);
+      this.pending.delete(m.id);
+      resolve?.(m);
     };
   }
 
   private request(m: DistributiveOmit<WorkerRequest, "id">): Promise<WorkerResponse> {
     const id = this.nextId++;
     return new Promise((resolve) => {
-      this.pending.set(id, { resolve });
-      this.worker.postMessage({ ...m, id } as WorkerRequest);
+      this.pending.set(id, resolve);
+      this.worker.postMessage({ ...m, id });
     });
   }
 
-  /** Fetches and compiles the module (once; later calls are free). */
+  /** Fetches and compiles the module (once; later calls cost nothing). */
   async load(): Promise<void> {
     const m = await this.request({ type: "load", url: this.moduleUrl });
-    if (m.type === "failed") throw new RemoteMediaError(m.error, m.exitCode);
+    if (m.type === "failed") throw new Error(m.message);
     if (m.type === "loaded" && !m.cached) {
       this.loadTimings = { fetchMs: m.fetchMs, compileMs: m.compileMs };
-      this.moduleBytes = m.bytes;
+      this.loadInfo = { fetchMs: m.fetchMs, compileMs: m.compileMs, bytes: m.bytes };
     }
   }
 
-  /** Runs a pipeline. Rejects with a RemoteMediaError carrying the runtime's error object. */
-  async run(manifest: object | string, inputs: unknown[] | string, files?: Record<string, FileTree>): Promise<RunOutcome> {
+  /** Runs the CLI with `args`, as `remotemedia ARGS` would natively; `mounts` are in-memory folders. */
+  async exec(args: string[], stdin = "", mounts: Mounts = {}): Promise<RawRun & { timings: Timings }> {
     await this.load();
     const timings = { ...this.loadTimings, runMs: 0 };
     this.loadTimings = { fetchMs: 0, compileMs: 0 };
-    const m = await this.request({ type: "run", manifest, inputs, files });
-    if (m.type === "failed") throw new RemoteMediaError(m.error, m.exitCode);
-    if (m.type !== "result") throw new Error(`unexpected worker reply ${m.type}`);
+    const m = await this.request({ type: "exec", args, stdin, mounts });
+    if (m.type === "failed") throw new Error(m.message);
+    if (m.type !== "exited") throw new Error(`unexpected worker reply ${m.type}`);
     timings.runMs = m.runMs;
-    return { result: JSON.parse(m.stdout) as PipelineResult, stdout: m.stdout, timings };
+    return { exitCode: m.exitCode, stdout: m.stdout, stderr: m.stderr, timings };
+  }
+
+  /** Runs a pipeline. Rejects with a RemoteMediaError carrying the runtime's error object. */
+  async run(manifest: object | string, inputs: unknown[] | string, mounts: Mounts = {}): Promise<RunOutcome> {
+    const raw = await this.exec(pipelineArgs(), pipelineRequest(manifest, inputs), mounts);
+    return { result: resultOf(raw), stdout: raw.stdout, timings: raw.timings };
   }
 
   terminate(): void {

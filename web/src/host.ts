@@ -40,3 +40,32 @@ export async function runCommand(module: WebAssembly.Module, options: CommandOpt
     return { exitCode: 134, trap: message };
   }
 }
+
+/** What a command printed, as text, and how it ended. */
+export interface RawRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+function collect(): { sink: (b: Uint8Array) => void; text: () => string } {
+  const decoder = new TextDecoder();
+  let text = "";
+  return { sink: (b) => (text += decoder.decode(b, { stream: true })), text: () => text + decoder.decode() };
+}
+
+/**
+ * Runs a command and captures its output. A trap becomes a JSON error line on stderr, in the
+ * runtime's own error format, so callers handle it like any other failure.
+ */
+export async function runCommandCaptured(
+  module: WebAssembly.Module,
+  options: Omit<CommandOptions, "stdout" | "stderr">,
+): Promise<RawRun> {
+  const out = collect();
+  const err = collect();
+  const r = await runCommand(module, { ...options, stdout: out.sink, stderr: err.sink });
+  let stderr = err.text();
+  if (r.trap) stderr += JSON.stringify({ status: "error", error: { type: "trap", code: "wasm_trap", message: r.trap } }) + "\n";
+  return { exitCode: r.exitCode, stdout: out.text(), stderr };
+}

@@ -2,6 +2,6 @@
 export { RemoteMediaRunner } from "./client.js";
 export type { RunnerOptions, RunOutcome, Timings, ProgressDetail } from "./client.js";
 export { RemoteMediaError } from "./pipeline.js";
-export type { PipelineResult, RuntimeErrorObject, GraphInfo } from "./pipeline.js";
+export type { PipelineResult, RuntimeErrorObject, GraphInfo, RawRun } from "./pipeline.js";
 export type { FileTree } from "./memfs.js";
-export type { Stage } from "./protocol.js";
+export type { Stage, Mounts } from "./protocol.js";

@@ -1,7 +1,9 @@
 // Running pipelines through the CLI contract the WASI module shares with the native build:
 // `remotemedia run -` with {"manifest", "input_data"} on stdin, errors as JSON on stderr.
 import type { Fd } from "@bjorn3/browser_wasi_shim";
-import { runCommand } from "./host.js";
+import { runCommandCaptured, type RawRun } from "./host.js";
+
+export type { RawRun } from "./host.js";
 
 export interface GraphInfo {
   node_count: number;
@@ -41,56 +43,39 @@ export class RemoteMediaError extends Error {
   }
 }
 
-export interface RawRun {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
-
 export interface PipelineOptions {
   preopens?: Fd[];
   /** Extra CLI arguments, e.g. ["--pretty"]. */
   extraArgs?: string[];
 }
 
-const encoder = new TextEncoder();
-
-function collect(): { sink: (b: Uint8Array) => void; text: () => string } {
-  const chunks: Uint8Array[] = [];
-  return {
-    sink: (b) => chunks.push(b.slice()),
-    text: () => {
-      const decoder = new TextDecoder();
-      return chunks.map((c) => decoder.decode(c, { stream: true })).join("") + decoder.decode();
-    },
-  };
+/** The CLI arguments of a pipeline run whose request comes on stdin. */
+export function pipelineArgs(extraArgs: string[] = []): string[] {
+  return ["run", "-", "--error-format", "json", ...extraArgs];
 }
 
 /**
- * Runs a pipeline and returns the command's raw stdout and stderr. `manifest` and `inputs` may be
- * JSON text, so that numbers keep their exact spelling (1.0 stays a float).
+ * The stdin request. `manifest` and `inputs` may be JSON text, so that numbers keep their exact
+ * spelling (1.0 stays a float).
  */
+export function pipelineRequest(manifest: object | string, inputs: unknown[] | string): string {
+  const manifestText = typeof manifest === "string" ? manifest : JSON.stringify(manifest);
+  const inputText = typeof inputs === "string" ? inputs : JSON.stringify(inputs);
+  return `{"manifest":${manifestText},"input_data":${inputText}}`;
+}
+
+/** Runs a pipeline and returns the command's raw exit code, stdout and stderr. */
 export async function runPipelineRaw(
   module: WebAssembly.Module,
   manifest: object | string,
   inputs: unknown[] | string,
   options: PipelineOptions = {},
 ): Promise<RawRun> {
-  const manifestText = typeof manifest === "string" ? manifest : JSON.stringify(manifest);
-  const inputText = typeof inputs === "string" ? inputs : JSON.stringify(inputs);
-  const request = `{"manifest":${manifestText},"input_data":${inputText}}`;
-  const out = collect();
-  const err = collect();
-  const r = await runCommand(module, {
-    args: ["run", "-", "--error-format", "json", ...(options.extraArgs ?? [])],
-    stdin: encoder.encode(request),
-    stdout: out.sink,
-    stderr: err.sink,
+  return runCommandCaptured(module, {
+    args: pipelineArgs(options.extraArgs),
+    stdin: new TextEncoder().encode(pipelineRequest(manifest, inputs)),
     preopens: options.preopens,
   });
-  let stderr = err.text();
-  if (r.trap) stderr += JSON.stringify({ status: "error", error: { type: "trap", code: "wasm_trap", message: r.trap } }) + "\n";
-  return { exitCode: r.exitCode, stdout: out.text(), stderr };
 }
 
 /** The last JSON error object printed on stderr, or a generic one. */
@@ -110,6 +95,12 @@ export function parseError(raw: RawRun): RemoteMediaError {
   );
 }
 
+/** The parsed result of a run, or the RemoteMediaError it ended with. */
+export function resultOf(raw: RawRun): PipelineResult {
+  if (raw.exitCode !== 0) throw parseError(raw);
+  return JSON.parse(raw.stdout) as PipelineResult;
+}
+
 /** Runs a pipeline; resolves with the parsed result or rejects with a RemoteMediaError. */
 export async function runPipeline(
   module: WebAssembly.Module,
@@ -117,7 +108,5 @@ export async function runPipeline(
   inputs: unknown[] | string,
   options: PipelineOptions = {},
 ): Promise<PipelineResult> {
-  const raw = await runPipelineRaw(module, manifest, inputs, options);
-  if (raw.exitCode !== 0) throw parseError(raw);
-  return JSON.parse(raw.stdout) as PipelineResult;
+  return resultOf(await runPipelineRaw(module, manifest, inputs, options));
 }

@@ -1,8 +1,8 @@
-// Web Worker side of the browser runner: fetches and compiles the module once, then runs
-// pipelines in the worker so the page never freezes.
-import { memoryPreopen, type FileTree } from "./memfs.js";
-import { parseError, runPipelineRaw } from "./pipeline.js";
-import type { WorkerRequest, WorkerResponse } from "./protocol.js";
+// Web Worker side of the browser runner: fetches and compiles the module once, then runs the
+// command in the worker so the page never freezes.
+import { runCommandCaptured } from "./host.js";
+import { memoryPreopen } from "./memfs.js";
+import type { Mounts, WorkerRequest, WorkerResponse } from "./protocol.js";
 
 let module: WebAssembly.Module | null = null;
 let moduleUrl = "";
@@ -26,28 +26,21 @@ async function load(id: number, url: string): Promise<void> {
   post({ id, type: "loaded", fetchMs: t1 - t0, compileMs: performance.now() - t1, bytes: bytes.byteLength, cached: false });
 }
 
-async function run(id: number, manifest: object | string, inputs: unknown[] | string, files: Record<string, FileTree>) {
+async function exec(id: number, args: string[], stdin: string, mounts: Mounts): Promise<void> {
   if (!module) throw new Error("the module is not loaded");
   post({ id, type: "progress", stage: "running" });
-  const preopens = Object.entries(files).map(([guest, tree]) => memoryPreopen(guest, tree));
+  const preopens = Object.entries(mounts).map(([guest, tree]) => memoryPreopen(guest, tree));
   const t0 = performance.now();
-  const raw = await runPipelineRaw(module, manifest, inputs, { preopens });
-  const runMs = performance.now() - t0;
-  if (raw.exitCode !== 0) {
-    const e = parseError(raw);
-    post({ id, type: "failed", error: e.error, exitCode: e.exitCode, stderr: raw.stderr, runMs });
-  } else {
-    post({ id, type: "result", stdout: raw.stdout, stderr: raw.stderr, runMs });
-  }
+  const raw = await runCommandCaptured(module, { args, stdin: new TextEncoder().encode(stdin), preopens });
+  post({ id, type: "exited", ...raw, runMs: performance.now() - t0 });
 }
 
 self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
   const m = event.data;
   try {
     if (m.type === "load") await load(m.id, m.url);
-    else await run(m.id, m.manifest, m.inputs, m.files ?? {});
+    else await exec(m.id, m.args, m.stdin, m.mounts);
   } catch (e) {
-    post({ id: m.id, type: "failed", exitCode: -1, stderr: "", runMs: 0,
-      error: { type: "internal_error", code: "runner_error", message: e instanceof Error ? e.message : String(e) } });
+    post({ id: m.id, type: "failed", message: e instanceof Error ? e.message : String(e) });
   }
 };

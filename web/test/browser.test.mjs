@@ -1,0 +1,113 @@
+// Real-browser tests: Debian's Chromium, driven by playwright-core. Every conformance case runs
+// in the page's Web Worker and must match the native CLI byte for byte (timing aside); the demo
+// page runs an example, shows errors in place, logs no console errors, and is screenshotted.
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const repo = fileURLToPath(new URL("../..", import.meta.url));
+const native = process.env.RM_NATIVE ?? join(repo, "build/native/remotemedia");
+const casesDir = join(repo, "tests/conformance/cases");
+const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+let server, base, context, page, profile;
+const consoleErrors = [];
+
+before(async () => {
+  server = spawn(process.execPath, [join(repo, "tools/serve"), "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+  base = await new Promise((resolve, reject) => {
+    server.stdout.on("data", (d) => {
+      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(d.toString());
+      if (m) resolve(m[0]);
+    });
+    server.on("exit", (code) => reject(new Error(`tools/serve exited with ${code}`)));
+  });
+  profile = mkdtempSync(join(tmpdir(), "rm-chromium-"));
+  context = await chromium.launchPersistentContext(profile, { executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
+  page.on("pageerror", (e) => consoleErrors.push(String(e)));
+  await page.goto(base);
+  await page.waitForFunction(() => document.getElementById("status").textContent === "ready");
+});
+
+after(async () => {
+  await context?.close();
+  server?.kill();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+const TIMING = /"execution_time_ms":[-0-9.eE+]+/g;
+const normalize = (s) => s.replace(TIMING, '"execution_time_ms":T');
+
+/** The arguments and stdin of a case, as tests/conformance/run.py gives them. */
+function caseCommand(dir) {
+  const has = (f) => existsSync(join(dir, f));
+  if (has("args.json")) {
+    const spec = JSON.parse(readFileSync(join(dir, "args.json"), "utf8"));
+    return { args: spec.command.map((a) => a.replace("{manifest}", "manifest.json").replace("{input}", "input.json")), stdin: "" };
+  }
+  if (has("stdin.json")) return { args: ["run", "-", "--error-format", "json"], stdin: readFileSync(join(dir, "stdin.json"), "utf8") };
+  const args = ["run", "manifest.json", "--error-format", "json"];
+  if (has("input.json")) args.push("-i", "input.json");
+  return { args, stdin: "" };
+}
+
+test("every conformance case gives the native result in Chromium", async () => {
+  const cases = readdirSync(casesDir).sort();
+  assert.ok(cases.length > 20);
+  for (const name of cases) {
+    const dir = join(casesDir, name);
+    const { args, stdin } = caseCommand(dir);
+    const want = spawnSync(native, args, { cwd: dir, input: stdin, encoding: "utf8" });
+    assert.ifError(want.error);
+    const files = {};
+    for (const f of readdirSync(dir)) files[f] = [...readFileSync(join(dir, f))];
+    const got = await page.evaluate(async ({ args, stdin, files }) => {
+      const tree = Object.fromEntries(Object.entries(files).map(([k, v]) => [k, new Uint8Array(v)]));
+      const r = await window.remoteMedia.exec(args, stdin, { ".": tree });
+      return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+    }, { args, stdin, files });
+    assert.equal(got.exitCode, want.status, `${name}: exit code`);
+    assert.equal(normalize(got.stdout), normalize(want.stdout), `${name}: stdout`);
+    assert.equal(got.stderr, want.stderr, `${name}: stderr`);
+  }
+});
+
+test("the demo page runs the calculator example and draws its graph", async () => {
+  await page.selectOption("#example", "calculator.json");
+  await page.click("#run");
+  await page.waitForFunction(() => document.body.dataset.state === "done");
+  assert.deepEqual(JSON.parse(await page.textContent("#outputs")), [12, 14, 16]);
+  assert.equal(await page.locator("#graph .node").count(), 2);
+  assert.equal(await page.locator("#graph .edge").count(), 1);
+  assert.match(await page.textContent("#t-run"), /ms/);
+  mkdirSync(join(repo, "build/screenshots"), { recursive: true });
+  await page.screenshot({ path: join(repo, "build/screenshots/demo.png"), fullPage: true });
+});
+
+test("an invalid manifest shows a readable error in place", async () => {
+  await page.selectOption("#example", "broken (shows an error)");
+  await page.click("#run");
+  await page.waitForFunction(() => document.body.dataset.state === "error");
+  const error = await page.textContent("#error");
+  assert.match(error, /unknown node type 'MultiplyNod'/);
+  assert.match(error, /nodes\[0\]\.node_type/);
+  assert.equal(await page.isVisible("#error"), true);
+  await page.screenshot({ path: join(repo, "build/screenshots/demo-error.png"), fullPage: true });
+  // Malformed JSON typed by hand: line and column are shown.
+  await page.fill("#manifest", '{"version": "v1",\n  "nodes": [}');
+  await page.click("#run");
+  await page.waitForFunction(() => document.body.dataset.state === "error");
+  assert.match(await page.textContent("#error"), /line 2, column 13/);
+});
+
+test("the page logged no console errors", () => {
+  assert.deepEqual(consoleErrors, []);
+});
