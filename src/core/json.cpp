@@ -29,6 +29,62 @@ Json& Json::set(std::string key, Json value) {
   return obj.back().second;
 }
 
+void Json::wrong_kind(Kind wanted) const {
+  std::fprintf(stderr, "remotemedia: internal error: JSON %s used as %s\n", kind_name(kind_), kind_name(wanted));
+  std::abort();
+}
+
+void Json::reset() noexcept {
+  switch (kind_) {
+    case Kind::String: s_.~basic_string(); break;
+    case Kind::Array: a_.~Array(); break;
+    case Kind::Object: o_.~Object(); break;
+    default: break;
+  }
+  kind_ = Kind::Null;
+}
+
+void Json::copy_from(const Json& other) {
+  switch (other.kind_) {
+    case Kind::String: new (&s_) std::string(other.s_); break;
+    case Kind::Array: new (&a_) Array(other.a_); break;
+    case Kind::Object: new (&o_) Object(other.o_); break;
+    case Kind::Bool: b_ = other.b_; break;
+    case Kind::Int: i_ = other.i_; break;
+    case Kind::Float: d_ = other.d_; break;
+    case Kind::Null: break;
+  }
+  kind_ = other.kind_;
+}
+
+void Json::move_from(Json& other) noexcept {
+  switch (other.kind_) {
+    case Kind::String: new (&s_) std::string(std::move(other.s_)); break;
+    case Kind::Array: new (&a_) Array(std::move(other.a_)); break;
+    case Kind::Object: new (&o_) Object(std::move(other.o_)); break;
+    case Kind::Bool: b_ = other.b_; break;
+    case Kind::Int: i_ = other.i_; break;
+    case Kind::Float: d_ = other.d_; break;
+    case Kind::Null: break;
+  }
+  kind_ = other.kind_;
+  other.reset();
+}
+
+bool operator==(const Json& a, const Json& b) {
+  if (a.kind_ != b.kind_) return false;
+  switch (a.kind_) {
+    case Json::Kind::Null: return true;
+    case Json::Kind::Bool: return a.b_ == b.b_;
+    case Json::Kind::Int: return a.i_ == b.i_;
+    case Json::Kind::Float: return a.d_ == b.d_;
+    case Json::Kind::String: return a.s_ == b.s_;
+    case Json::Kind::Array: return a.a_ == b.a_;
+    case Json::Kind::Object: return a.o_ == b.o_;
+  }
+  return false;
+}
+
 const char* kind_name(Json::Kind kind) {
   switch (kind) {
     case Json::Kind::Null: return "null";
