@@ -123,10 +123,13 @@ class Run final : public StepRunner {
     }
     for (int p : preds) {
       const auto pu = static_cast<std::size_t>(p);
-      // The last successor to read a batch takes it; the others copy.
-      bool last_reader = readers_left_[pu * batches_ + b].fetch_sub(1) == 1;
-      append(in, out_[pu][b], last_reader);
-      if (last_reader) Batch().swap(out_[pu][b]);
+      // Successors may read a batch at the same time. Each one counts itself off only after
+      // it has copied, so a reader that finds itself the only one left may take the batch:
+      // nobody else is still reading it. Whoever counts off last frees it.
+      auto& readers_left = readers_left_[pu * batches_ + b];
+      const bool sole_reader_left = readers_left.load(std::memory_order_acquire) == 1;
+      append(in, out_[pu][b], sole_reader_left);
+      if (readers_left.fetch_sub(1, std::memory_order_acq_rel) == 1) Batch().swap(out_[pu][b]);
     }
     if (preds.size() > 1)
       std::stable_sort(in.begin(), in.end(), [](const Tagged& x, const Tagged& y) { return x.origin < y.origin; });

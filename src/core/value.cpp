@@ -190,13 +190,19 @@ Result<Value> numpy_from_json(const Json& j) {
     if (!d.is_int() || d.as_int() < 0) return bad_form(form, "\"shape\" must hold non-negative integers");
     t.shape.push_back(d.as_int());
   }
-  std::size_t count = t.element_count();
+  // Checked: a shape whose element count wraps around would "match" too little data.
+  std::size_t count = 1, byte_count = 0;
+  bool too_large = false;
+  for (auto d : t.shape) too_large |= __builtin_mul_overflow(count, static_cast<std::size_t>(d), &count);
+  too_large |= __builtin_mul_overflow(count, dtype_size(dtype), &byte_count);
+  const bool empty = std::find(t.shape.begin(), t.shape.end(), 0) != t.shape.end();  // then count is 0
+  if (too_large && !empty) return bad_form(form, "\"shape\" holds more elements than memory can");
   if (const Json* size = meta->find("size"); size && (!size->is_int() || static_cast<std::size_t>(size->as_int()) != count))
     return bad_form(form, "\"size\" does not match the shape");
   RM_TRY(bytes, base64_decode(data->as_string()));
-  if (bytes.size() != count * dtype_size(dtype))
+  if (bytes.size() != byte_count)
     return bad_form(form, "data holds " + std::to_string(bytes.size()) + " bytes, shape and dtype need " +
-                              std::to_string(count * dtype_size(dtype)));
+                              std::to_string(byte_count));
   auto flag = [&](const char* key, bool fallback) {
     const Json* f = meta->find(key);
     return f && f->is_bool() ? f->as_bool() : fallback;
