@@ -252,10 +252,14 @@ int cmd_nodes(Cli& cli, const std::vector<std::string>& argv) {
       std::fputs(kNodesHelp, stdout);
       return 0;
     }
-    if (a == "--json") json = true;
-    else if (a == "--error-format" && i + 1 < argv.size()) ++i;
-    else if (a.size() > 1 && a[0] == '-') return cli.usage("unknown option '" + a + "'", "nodes");
-    else rest.push_back(a);
+    if (a == "--json")
+      json = true;
+    else if (a == "--error-format" && i + 1 < argv.size())
+      ++i;
+    else if (a.size() > 1 && a[0] == '-')
+      return cli.usage("unknown option '" + a + "'", "nodes");
+    else
+      rest.push_back(a);
   }
   const Registry& registry = Registry::global();
   if (rest.empty() || (rest.size() == 1 && rest[0] == "list")) {
@@ -264,8 +268,7 @@ int cmd_nodes(Cli& cli, const std::vector<std::string>& argv) {
       for (const auto& info : registry.all()) all.push_back(info.to_json());
       print(all.dump_pretty());
     } else {
-      for (const auto& info : registry.all())
-        std::printf("%-20s %s\n", info.name.c_str(), info.description.c_str());
+      for (const auto& info : registry.all()) std::printf("%-20s %s\n", info.name.c_str(), info.description.c_str());
     }
     return 0;
   }
@@ -279,8 +282,10 @@ int cmd_nodes(Cli& cli, const std::vector<std::string>& argv) {
       e.suggestion = closest_name(rest[1], registry.names());
       return cli.report(e);
     }
-    if (json) print(info->to_json().dump_pretty());
-    else print_node_text(*info);
+    if (json)
+      print(info->to_json().dump_pretty());
+    else
+      print_node_text(*info);
     return 0;
   }
   return cli.usage("expected `nodes list` or `nodes info NAME`", "nodes");
@@ -307,11 +312,16 @@ int main_impl(int argc, char** argv) {
     return 0;
   }
   if (command == "help") {
-    if (rest.empty()) std::fputs(kMainHelp, stdout);
-    else if (rest[0] == "run") std::fputs(kRunHelp, stdout);
-    else if (rest[0] == "validate") std::fputs(kValidateHelp, stdout);
-    else if (rest[0] == "nodes") std::fputs(kNodesHelp, stdout);
-    else return cli.usage("unknown command '" + rest[0] + "'", "help");
+    if (rest.empty())
+      std::fputs(kMainHelp, stdout);
+    else if (rest[0] == "run")
+      std::fputs(kRunHelp, stdout);
+    else if (rest[0] == "validate")
+      std::fputs(kValidateHelp, stdout);
+    else if (rest[0] == "nodes")
+      std::fputs(kNodesHelp, stdout);
+    else
+      return cli.usage("unknown command '" + rest[0] + "'", "help");
     return 0;
   }
   if (command == "run") return cmd_run(cli, rest, true);

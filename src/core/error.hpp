@@ -18,10 +18,10 @@ enum class ErrorKind {
 
 struct Error {
   ErrorKind kind = ErrorKind::Internal;
-  std::string code;     // stable machine-readable identifier, e.g. "unknown_node_type"
-  std::string message;  // one human sentence, names the node / field / expectation
-  std::string node;     // node id, when the error belongs to a node
-  std::string field;    // path of the offending field, e.g. "nodes[1].params.factor"
+  std::string code;        // stable machine-readable identifier, e.g. "unknown_node_type"
+  std::string message;     // one human sentence, names the node / field / expectation
+  std::string node;        // node id, when the error belongs to a node
+  std::string field;       // path of the offending field, e.g. "nodes[1].params.factor"
   std::string suggestion;  // closest known name, when there is one
   std::string traceback;   // foreign stack trace (e.g. Python), when there is one
   int line = 0;            // 1-based position in a JSON document, 0 when unknown
@@ -66,13 +66,13 @@ inline const char* kind_name(ErrorKind kind) {
 }  // namespace rm
 
 // Early return on error, in the style of whisper.cpp's plain C checks.
-#define RM_TRY(var, expr)                                        \
-  auto var##_result = (expr);                                    \
+#define RM_TRY(var, expr)                                                     \
+  auto var##_result = (expr);                                                 \
   if (!var##_result) return std::unexpected(std::move(var##_result.error())); \
   auto var = std::move(*var##_result)
 
-#define RM_CHECK(expr)                                            \
-  do {                                                            \
-    auto rm_check_result_ = (expr);                               \
+#define RM_CHECK(expr)                                                                  \
+  do {                                                                                  \
+    auto rm_check_result_ = (expr);                                                     \
     if (!rm_check_result_) return std::unexpected(std::move(rm_check_result_.error())); \
   } while (0)

@@ -93,7 +93,8 @@ class Run final : public StepRunner {
     for (std::size_t b = 0; b < batches_; ++b) {
       Batch merged;
       for (int s : g_.sinks) append(merged, out_[static_cast<std::size_t>(s)][b], /*move=*/true);
-      std::stable_sort(merged.begin(), merged.end(), [](const Tagged& x, const Tagged& y) { return x.origin < y.origin; });
+      std::stable_sort(merged.begin(), merged.end(),
+                       [](const Tagged& x, const Tagged& y) { return x.origin < y.origin; });
       for (auto& t : merged) outputs.push_back(std::move(t.value));
     }
     return outputs;
@@ -102,8 +103,10 @@ class Run final : public StepRunner {
  private:
   static void append(Batch& dst, Batch& src, bool move) {
     if (move) {
-      if (dst.empty()) dst = std::move(src);
-      else std::move(src.begin(), src.end(), std::back_inserter(dst));
+      if (dst.empty())
+        dst = std::move(src);
+      else
+        std::move(src.begin(), src.end(), std::back_inserter(dst));
     } else {
       dst.insert(dst.end(), src.begin(), src.end());
     }

@@ -19,9 +19,9 @@
 namespace rm {
 
 struct ExecutionOptions {
-  int threads = 0;                // 0: the platform default; 1: serial
-  std::size_t batch_size = 256;   // input items per step
-  std::string pipeline_dir = "."; // for nodes that open files named in their params
+  int threads = 0;                 // 0: the platform default; 1: serial
+  std::size_t batch_size = 256;    // input items per step
+  std::string pipeline_dir = ".";  // for nodes that open files named in their params
 };
 
 Result<std::vector<Value>> execute(const Graph& graph, std::vector<Value> inputs, const ExecutionOptions& options);

@@ -2,9 +2,9 @@
 
 #include <cerrno>
 #include <charconv>
-#include <cstdlib>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 namespace rm {
 
@@ -15,9 +15,7 @@ const Json* Json::find(std::string_view key) const {
   return nullptr;
 }
 
-Json* Json::find(std::string_view key) {
-  return const_cast<Json*>(static_cast<const Json*>(this)->find(key));
-}
+Json* Json::find(std::string_view key) { return const_cast<Json*>(static_cast<const Json*>(this)->find(key)); }
 
 Json& Json::set(std::string key, Json value) {
   if (Json* existing = find(key)) {
@@ -237,8 +235,7 @@ class Parser {
     Error e;
     e.kind = ErrorKind::InvalidInput;
     e.code = "malformed_json";
-    e.message = "malformed JSON at line " + std::to_string(line) + ", column " +
-                std::to_string(column) + ": " + what;
+    e.message = "malformed JSON at line " + std::to_string(line) + ", column " + std::to_string(column) + ": " + what;
     e.line = line;
     e.column = column;
     return std::unexpected(std::move(e));
@@ -344,10 +341,14 @@ class Parser {
     for (int i = 0; i < 4; ++i) {
       char c = peek();
       unsigned v;
-      if (c >= '0' && c <= '9') v = static_cast<unsigned>(c - '0');
-      else if (c >= 'a' && c <= 'f') v = static_cast<unsigned>(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') v = static_cast<unsigned>(c - 'A' + 10);
-      else return error("invalid \\u escape, expected 4 hex digits");
+      if (c >= '0' && c <= '9')
+        v = static_cast<unsigned>(c - '0');
+      else if (c >= 'a' && c <= 'f')
+        v = static_cast<unsigned>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F')
+        v = static_cast<unsigned>(c - 'A' + 10);
+      else
+        return error("invalid \\u escape, expected 4 hex digits");
       cp = cp * 16 + v;
       ++pos_;
     }
@@ -415,9 +416,7 @@ class Parser {
           append_utf8(out, cp);
           break;
         }
-        default:
-          --pos_;
-          return error("invalid escape sequence");
+        default: --pos_; return error("invalid escape sequence");
       }
     }
   }

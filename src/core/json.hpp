@@ -4,10 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <new>
 #include <string>
 #include <string_view>
 #include <utility>
-#include <new>
 #include <vector>
 
 #include "core/error.hpp"

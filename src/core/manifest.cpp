@@ -50,8 +50,8 @@ Result<const Json*> typed_field(const Json& obj, std::string_view key, Json::Kin
 }
 
 // `canonical` or its draft `alias`, never both.
-Result<const Json*> aliased_field(const Json& obj, std::string_view canonical, std::string_view alias,
-                                  Json::Kind kind, const std::string& path, bool required) {
+Result<const Json*> aliased_field(const Json& obj, std::string_view canonical, std::string_view alias, Json::Kind kind,
+                                  const std::string& path, bool required) {
   const Json* a = obj.find(canonical);
   const Json* b = obj.find(alias);
   std::string prefix = path.empty() ? "" : path + ".";
@@ -68,7 +68,8 @@ Result<const Json*> aliased_field(const Json& obj, std::string_view canonical, s
 
 Result<Manifest> parse_manifest(const Json& doc) {
   if (!doc.is_object())
-    return fail(invalid("invalid_manifest", "", std::string("a manifest must be a JSON object, got ") + kind_name(doc.kind())));
+    return fail(
+        invalid("invalid_manifest", "", std::string("a manifest must be a JSON object, got ") + kind_name(doc.kind())));
   RM_CHECK(check_fields(doc, {"version", "metadata", "nodes", "connections", "edges"}, ""));
   Manifest m;
 
@@ -98,11 +99,13 @@ Result<Manifest> parse_manifest(const Json& doc) {
     RM_CHECK(check_fields(n, {"id", "node_type", "type", "params", "is_streaming"}, path));
     NodeSpec spec;
     RM_TRY(id, typed_field(n, "id", Json::Kind::String, path, true));
-    if (id->as_string().empty()) return fail(invalid("invalid_field_value", path + ".id", "'" + path + ".id' must not be empty"));
+    if (id->as_string().empty())
+      return fail(invalid("invalid_field_value", path + ".id", "'" + path + ".id' must not be empty"));
     spec.id = id->as_string();
     RM_TRY(type, aliased_field(n, "node_type", "type", Json::Kind::String, path, false));
     if (!type)
-      return fail(invalid("missing_field", path + ".node_type", "missing required field '" + path + ".node_type' (node '" + spec.id + "')"));
+      return fail(invalid("missing_field", path + ".node_type",
+                          "missing required field '" + path + ".node_type' (node '" + spec.id + "')"));
     spec.type = type->as_string();
     if (const Json* params = n.find("params")) spec.params = *params;
     RM_TRY(streaming, typed_field(n, "is_streaming", Json::Kind::Bool, path, false));
@@ -118,7 +121,8 @@ Result<Manifest> parse_manifest(const Json& doc) {
       const Json& c = connections->as_array()[i];
       std::string path = key + "[" + std::to_string(i) + "]";
       if (!c.is_object())
-        return fail(invalid("invalid_field_type", path, "'" + path + "' must be an object, got " + kind_name(c.kind())));
+        return fail(
+            invalid("invalid_field_type", path, "'" + path + "' must be an object, got " + kind_name(c.kind())));
       RM_CHECK(check_fields(c, {"from", "to"}, path));
       RM_TRY(from, typed_field(c, "from", Json::Kind::String, path, true));
       RM_TRY(to, typed_field(c, "to", Json::Kind::String, path, true));
@@ -152,14 +156,16 @@ Result<Graph> build_graph(Manifest manifest, const Registry& registry) {
     const NodeSpec& spec = manifest.nodes[i];
     std::string path = "nodes[" + std::to_string(i) + "]";
     if (!index.emplace(spec.id, static_cast<int>(i)).second) {
-      Error e = invalid("duplicate_node_id", path + ".id", "duplicate node id '" + spec.id + "' (first used by nodes[" +
-                                                               std::to_string(index[spec.id]) + "])");
+      Error e =
+          invalid("duplicate_node_id", path + ".id",
+                  "duplicate node id '" + spec.id + "' (first used by nodes[" + std::to_string(index[spec.id]) + "])");
       e.node = spec.id;
       return fail(std::move(e));
     }
     const NodeInfo* info = registry.find(spec.type);
     if (!info) {
-      Error e = invalid("unknown_node_type", path + ".node_type", "node '" + spec.id + "': unknown node type '" + spec.type + "'");
+      Error e = invalid("unknown_node_type", path + ".node_type",
+                        "node '" + spec.id + "': unknown node type '" + spec.type + "'");
       e.node = spec.id;
       e.suggestion = closest_name(spec.type, registry.names());
       e.message += e.suggestion.empty() ? " (see `remotemedia nodes`)" : "; did you mean '" + e.suggestion + "'?";
@@ -194,7 +200,8 @@ Result<Graph> build_graph(Manifest manifest, const Registry& registry) {
     }
     auto& s = g.succs[static_cast<std::size_t>(from)];
     if (std::find(s.begin(), s.end(), to) != s.end())
-      return fail(invalid("duplicate_connection", path, "duplicate connection '" + conn.from + "' -> '" + conn.to + "'"));
+      return fail(
+          invalid("duplicate_connection", path, "duplicate connection '" + conn.from + "' -> '" + conn.to + "'"));
     s.push_back(to);
     g.preds[static_cast<std::size_t>(to)].push_back(from);
   }
@@ -221,7 +228,10 @@ Result<Graph> build_graph(Manifest manifest, const Registry& registry) {
     while (true) {
       int next = -1;
       for (int p : g.preds[static_cast<std::size_t>(path.back())])
-        if (indegree[static_cast<std::size_t>(p)] > 0) { next = p; break; }
+        if (indegree[static_cast<std::size_t>(p)] > 0) {
+          next = p;
+          break;
+        }
       auto seen = std::find(path.begin(), path.end(), next);
       if (seen != path.end()) {
         std::vector<int> cycle(seen, path.end());

@@ -39,12 +39,12 @@ Result<Manifest> parse_manifest_text(std::string_view text);
 // A manifest checked against the registry: known types, valid params, an acyclic graph.
 struct Graph {
   Manifest manifest;
-  std::vector<const NodeInfo*> infos;      // by node index (manifest order)
-  std::vector<Params> params;              // by node index
-  std::vector<std::vector<int>> preds;     // by node index, ordered by execution rank
-  std::vector<std::vector<int>> succs;     // by node index, ordered by execution rank
-  std::vector<int> order;                  // node indices in execution order
-  std::vector<int> sinks;                  // node indices without successors, in execution order
+  std::vector<const NodeInfo*> infos;   // by node index (manifest order)
+  std::vector<Params> params;           // by node index
+  std::vector<std::vector<int>> preds;  // by node index, ordered by execution rank
+  std::vector<std::vector<int>> succs;  // by node index, ordered by execution rank
+  std::vector<int> order;               // node indices in execution order
+  std::vector<int> sinks;               // node indices without successors, in execution order
   std::size_t source_count = 0;
   Json info_json() const;  // {"node_count","source_count","sink_count","execution_order"}
 };

@@ -23,8 +23,10 @@ Json ParamSpec::to_json() const {
   Json j = Json::object();
   j.set("name", name);
   j.set("type", param_type_name(type));
-  if (required) j.set("required", true);
-  else j.set("default", default_value);
+  if (required)
+    j.set("required", true);
+  else
+    j.set("default", default_value);
   if (!choices.empty()) {
     Json c = Json::array();
     for (const auto& s : choices) c.push_back(s);
@@ -47,7 +49,8 @@ static std::size_t edit_distance(std::string_view a, std::string_view b) {
     row[0] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {
       std::size_t up = row[j];
-      bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) == std::tolower(static_cast<unsigned char>(b[j - 1]));
+      bool same =
+          std::tolower(static_cast<unsigned char>(a[i - 1])) == std::tolower(static_cast<unsigned char>(b[j - 1]));
       row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (same ? 0 : 1)});
       diag = up;
     }
@@ -94,7 +97,8 @@ Result<Params> validate_params(const std::vector<ParamSpec>& schema, const Json&
     return e;
   };
   if (!given.is_null() && !given.is_object())
-    return fail(error("invalid_field_type", "", "params must be an object, got " + std::string(kind_name(given.kind()))));
+    return fail(
+        error("invalid_field_type", "", "params must be an object, got " + std::string(kind_name(given.kind()))));
 
   Json out = Json::object();
   if (given.is_object()) {
@@ -107,9 +111,9 @@ Result<Params> validate_params(const std::vector<ParamSpec>& schema, const Json&
         for (const auto& s : schema) names.push_back(s.name);
         std::string known;
         for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
-        Error e = error("unknown_param", key, "unknown parameter '" + key + "'" +
-                                                  (known.empty() ? " (this node takes no parameters)"
-                                                                 : " (known: " + known + ")"));
+        Error e = error("unknown_param", key,
+                        "unknown parameter '" + key + "'" +
+                            (known.empty() ? " (this node takes no parameters)" : " (known: " + known + ")"));
         e.suggestion = closest_name(key, names);
         return fail(std::move(e));
       }
@@ -117,9 +121,11 @@ Result<Params> validate_params(const std::vector<ParamSpec>& schema, const Json&
         return fail(error("duplicate_param", key,
                           "parameter '" + spec->name + "' is given twice (as '" + spec->name + "' and an alias)"));
       if (!type_matches(*spec, value))
-        return fail(error("invalid_param_type", key,
-                          "parameter '" + key + "' must be " + (spec->type == ParamType::Enum ? "a string" : std::string("of type ") + param_type_name(spec->type)) +
-                              ", got " + kind_name(value.kind()) + " " + value.dump()));
+        return fail(error(
+            "invalid_param_type", key,
+            "parameter '" + key + "' must be " +
+                (spec->type == ParamType::Enum ? "a string" : std::string("of type ") + param_type_name(spec->type)) +
+                ", got " + kind_name(value.kind()) + " " + value.dump()));
       if (spec->type == ParamType::Enum &&
           std::find(spec->choices.begin(), spec->choices.end(), value.as_string()) == spec->choices.end()) {
         std::string choices;

@@ -41,4 +41,4 @@ struct NodeRegistration {
 }  // namespace rm
 
 #define RM_REGISTER_NODE(tag, ...) \
-  static const ::rm::NodeRegistration rm_node_registration_##tag{__VA_ARGS__}
+  static const ::rm::NodeRegistration rm_node_registration_##tag { __VA_ARGS__ }

@@ -99,9 +99,7 @@ std::string base64_encode(std::span<const std::byte> bytes) {
 }
 
 Result<std::vector<std::byte>> base64_decode(std::string_view text) {
-  auto bad = [] {
-    return fail(ErrorKind::InvalidInput, "invalid_base64", "data is not valid base64");
-  };
+  auto bad = [] { return fail(ErrorKind::InvalidInput, "invalid_base64", "data is not valid base64"); };
   if (text.size() % 4 != 0) return bad();
   std::vector<std::byte> out;
   out.reserve(text.size() / 4 * 3);
@@ -197,7 +195,8 @@ Result<Value> numpy_from_json(const Json& j) {
   too_large |= __builtin_mul_overflow(count, dtype_size(dtype), &byte_count);
   const bool empty = std::find(t.shape.begin(), t.shape.end(), 0) != t.shape.end();  // then count is 0
   if (too_large && !empty) return bad_form(form, "\"shape\" holds more elements than memory can");
-  if (const Json* size = meta->find("size"); size && (!size->is_int() || static_cast<std::size_t>(size->as_int()) != count))
+  if (const Json* size = meta->find("size");
+      size && (!size->is_int() || static_cast<std::size_t>(size->as_int()) != count))
     return bad_form(form, "\"size\" does not match the shape");
   RM_TRY(bytes, base64_decode(data->as_string()));
   if (bytes.size() != byte_count)

@@ -50,7 +50,9 @@ struct Audio {
   Blob samples;  // little-endian float32
   int sample_rate = 0;
   int channels = 1;
-  std::size_t frames() const { return channels > 0 ? samples.size() / sizeof(float) / static_cast<std::size_t>(channels) : 0; }
+  std::size_t frames() const {
+    return channels > 0 ? samples.size() / sizeof(float) / static_cast<std::size_t>(channels) : 0;
+  }
   std::span<const float> view() const {
     return {reinterpret_cast<const float*>(samples.data()), samples.size() / sizeof(float)};
   }
@@ -58,7 +60,20 @@ struct Audio {
   friend bool operator==(const Audio&, const Audio&) = default;
 };
 
-enum class DType : std::uint8_t { Bool, Int8, UInt8, Int16, UInt16, Int32, UInt32, Int64, UInt64, Float16, Float32, Float64 };
+enum class DType : std::uint8_t {
+  Bool,
+  Int8,
+  UInt8,
+  Int16,
+  UInt16,
+  Int32,
+  UInt32,
+  Int64,
+  UInt64,
+  Float16,
+  Float32,
+  Float64
+};
 const char* dtype_name(DType d);
 std::size_t dtype_size(DType d);
 Result<DType> parse_dtype(std::string_view name);

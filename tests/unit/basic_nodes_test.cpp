@@ -151,9 +151,7 @@ TEST(AddNodeTest, AddsIntegersAndFloats) {
   EXPECT_EQ(outputs("AddNode", R"({"addend": 1.0})", "[1]"), "[2]");  // whole result from an integer input
 }
 
-TEST(AddNodeTest, DefaultAddendIsZero) {
-  EXPECT_EQ(outputs("AddNode", "{}", "[7, 7.5]"), "[7,7.5]");
-}
+TEST(AddNodeTest, DefaultAddendIsZero) { EXPECT_EQ(outputs("AddNode", "{}", "[7, 7.5]"), "[7,7.5]"); }
 
 TEST(AddNodeTest, AcceptsTheDraftValueSpelling) {
   EXPECT_EQ(outputs("AddNode", R"({"value": 10})", "[1]"), "[11]");
@@ -261,9 +259,7 @@ TEST(PassThroughTest, FailsOnAnyParam) {
 // ---------------------------------------------------------------------------------------------
 // Echo
 
-TEST(EchoTest, TimesZeroDropsEveryItem) {
-  EXPECT_EQ(outputs("Echo", R"({"times": 0})", R"([1, "a", [2]])"), "[]");
-}
+TEST(EchoTest, TimesZeroDropsEveryItem) { EXPECT_EQ(outputs("Echo", R"({"times": 0})", R"([1, "a", [2]])"), "[]"); }
 
 TEST(EchoTest, TimesThreeEmitsThreeCopies) {
   auto h = NodeHarness::create("Echo", R"({"times": 3})");
@@ -278,9 +274,7 @@ TEST(EchoTest, TimesThreeEmitsThreeCopies) {
   EXPECT_EQ(outputs("Echo", R"({"times": 3})", "[1, 2]"), "[1,1,1,2,2,2]");
 }
 
-TEST(EchoTest, DefaultIsOneCopy) {
-  EXPECT_EQ(outputs("Echo", "{}", "[1, 2]"), "[1,2]");
-}
+TEST(EchoTest, DefaultIsOneCopy) { EXPECT_EQ(outputs("Echo", "{}", "[1, 2]"), "[1,2]"); }
 
 TEST(EchoTest, FailsOnTimesOutOfRange) {
   for (const char* times : {"-1", "1001"}) {
@@ -312,9 +306,7 @@ TEST(BatchNodeTest, EmitsTheRemainderOnFlush) {
   EXPECT_EQ(outputs("BatchNode", R"({"size": 1})", "[1, 2]"), "[[1],[2]]");
 }
 
-TEST(BatchNodeTest, DoesNotDieOnEmptyInput) {
-  EXPECT_EQ(outputs("BatchNode", R"({"size": 3})", "[]"), "[]");
-}
+TEST(BatchNodeTest, DoesNotDieOnEmptyInput) { EXPECT_EQ(outputs("BatchNode", R"({"size": 3})", "[]"), "[]"); }
 
 TEST(BatchNodeTest, MediaItemsAreGroupedInTheirJsonForm) {
   auto h = NodeHarness::create("BatchNode", R"({"size": 2})");

@@ -84,7 +84,9 @@ class ProbeNode final : public Node {
 };
 
 const bool kProbeRegistered = Registry::global().add(NodeInfo{
-    "ExecutorTestProbe_7f3a", "Test only: passes items through; fails on request.", "test",
+    "ExecutorTestProbe_7f3a",
+    "Test only: passes items through; fails on request.",
+    "test",
     {ParamSpec{.name = "fail_on", .type = ParamType::Integer, .default_value = Json(-1), .doc = "item that fails"},
      ParamSpec{.name = "fail_open", .type = ParamType::Bool, .default_value = Json(false), .doc = "fail in open"},
      ParamSpec{.name = "fail_flush", .type = ParamType::Bool, .default_value = Json(false), .doc = "fail in flush"}},
@@ -227,9 +229,10 @@ TEST(ExecutorTest, FanInFromTwoSourcesMergesByItem) {
 }
 
 TEST(ExecutorTest, EchoEmitsZeroOrManyItemsPerInput) {
-  for (auto [times, expected] : {std::pair{0, "[]"}, std::pair{1, R"([1,"a"])"}, std::pair{3, R"([1,1,1,"a","a","a"])"}}) {
-    auto g = load_manifest(manifest(R"([{"id": "e", "node_type": "Echo", "params": {"times": )" + std::to_string(times) +
-                                    "}}]"));
+  for (auto [times, expected] :
+       {std::pair{0, "[]"}, std::pair{1, R"([1,"a"])"}, std::pair{3, R"([1,1,1,"a","a","a"])"}}) {
+    auto g = load_manifest(
+        manifest(R"([{"id": "e", "node_type": "Echo", "params": {"times": )" + std::to_string(times) + "}}]"));
     RM_ASSERT_OK(g);
     auto out = run(*g, J(R"([1, "a"])"));
     RM_ASSERT_OK(out);
@@ -423,8 +426,10 @@ TEST(ExecutorTest, ErrorOnAnItemEmittedAtFlushHasNoItemIndex) {
 TEST(ExecutorTest, FirstErrorIsTheSameForEveryThreadCount) {
   // f1 (rank 1) fails on item 5, f2 (rank 2) on item 3.
   const std::string text = manifest(std::string(R"([{"id": "src", "node_type": "PassThrough"},
-      {"id": "f1", "node_type": ")") + kProbe + R"(", "params": {"fail_on": 5}},
-      {"id": "f2", "node_type": ")" + kProbe + R"(", "params": {"fail_on": 3}}])",
+      {"id": "f1", "node_type": ")") + kProbe +
+                                        R"(", "params": {"fail_on": 5}},
+      {"id": "f2", "node_type": ")" + kProbe +
+                                        R"(", "params": {"fail_on": 3}}])",
                                     R"([{"from": "src", "to": "f1"}, {"from": "src", "to": "f2"}])");
   auto g = load_manifest(text);
   RM_ASSERT_OK(g);
@@ -460,7 +465,8 @@ TEST(ExecutorTest, FirstErrorInAChainIsTheSameForEveryThreadCount) {
   // are small, and in the same batch as item 8 but later in serial order when they are large.
   const std::string text = manifest(std::string(R"([{"id": "up", "node_type": ")") + kProbe +
                                         R"(", "params": {"fail_on": 8}},
-      {"id": "down", "node_type": ")" + kProbe + R"(", "params": {"fail_on": 2}}])",
+      {"id": "down", "node_type": ")" + kProbe +
+                                        R"(", "params": {"fail_on": 2}}])",
                                     R"([{"from": "up", "to": "down"}])");
   auto g = load_manifest(text);
   RM_ASSERT_OK(g);
@@ -478,11 +484,15 @@ TEST(ExecutorTest, FirstErrorInAChainIsTheSameForEveryThreadCount) {
 }
 
 TEST(ExecutorTest, CloseIsCalledOnEveryNodeAfterAProcessFailure) {
-  const std::string text = manifest(std::string(R"([{"id": "c1", "node_type": ")") + kProbe + R"("},
-      {"id": "c2", "node_type": ")" + kProbe + R"(", "params": {"fail_on": 2}},
-      {"id": "c3", "node_type": ")" + kProbe + R"("},
-      {"id": "c4", "node_type": ")" + kProbe + R"("}])",
-                                    R"([{"from": "c1", "to": "c2"}, {"from": "c2", "to": "c3"}, {"from": "c1", "to": "c4"}])");
+  const std::string text =
+      manifest(std::string(R"([{"id": "c1", "node_type": ")") + kProbe + R"("},
+      {"id": "c2", "node_type": ")" +
+                   kProbe + R"(", "params": {"fail_on": 2}},
+      {"id": "c3", "node_type": ")" +
+                   kProbe + R"("},
+      {"id": "c4", "node_type": ")" +
+                   kProbe + R"("}])",
+               R"([{"from": "c1", "to": "c2"}, {"from": "c2", "to": "c3"}, {"from": "c1", "to": "c4"}])");
   auto g = load_manifest(text);
   RM_ASSERT_OK(g);
   for (int threads : {1, 4}) {
@@ -500,8 +510,10 @@ TEST(ExecutorTest, CloseIsCalledOnEveryNodeAfterAProcessFailure) {
 TEST(ExecutorTest, CloseIsCalledOnEveryOpenedNodeWhenOpenFails) {
   probe_log().reset();
   const std::string text = manifest(std::string(R"([{"id": "o1", "node_type": ")") + kProbe + R"("},
-      {"id": "o2", "node_type": ")" + kProbe + R"(", "params": {"fail_open": true}},
-      {"id": "o3", "node_type": ")" + kProbe + R"("}])",
+      {"id": "o2", "node_type": ")" + kProbe +
+                                        R"(", "params": {"fail_open": true}},
+      {"id": "o3", "node_type": ")" + kProbe +
+                                        R"("}])",
                                     R"([{"from": "o1", "to": "o2"}, {"from": "o2", "to": "o3"}])");
   auto g = load_manifest(text);
   RM_ASSERT_OK(g);
@@ -519,7 +531,8 @@ TEST(ExecutorTest, CloseIsCalledOnEveryOpenedNodeWhenOpenFails) {
 TEST(ExecutorTest, CloseIsCalledOnEveryNodeAfterSuccess) {
   probe_log().reset();
   const std::string text = manifest(std::string(R"([{"id": "s1", "node_type": ")") + kProbe + R"("},
-      {"id": "s2", "node_type": ")" + kProbe + R"("}])",
+      {"id": "s2", "node_type": ")" + kProbe +
+                                        R"("}])",
                                     R"([{"from": "s1", "to": "s2"}])");
   auto g = load_manifest(text);
   RM_ASSERT_OK(g);

@@ -29,7 +29,16 @@ std::string roundtrip(std::string_view text) {
 
 TEST(JsonTest, CompactTextRoundTripsByteForByte) {
   for (const char* text : {
-           R"(null)", R"(true)", R"(false)", R"(0)", R"(-17)", R"(2.5)", R"("")", R"("text")", R"([])", R"({})",
+           R"(null)",
+           R"(true)",
+           R"(false)",
+           R"(0)",
+           R"(-17)",
+           R"(2.5)",
+           R"("")",
+           R"("text")",
+           R"([])",
+           R"({})",
            R"([1,2.5,"x",null,true,false,[],{}])",
            R"({"a":1,"b":[true,false,null],"c":"x","d":1.5,"e":{"f":[[]]}})",
        }) {
@@ -44,8 +53,9 @@ TEST(JsonTest, WhiteSpaceAroundAndInsideIsDropped) {
 TEST(JsonTest, PrettyDumpParsesBackToTheSameValue) {
   Json v = test::J(R"({"a":[1,{"b":null}],"c":{},"d":[],"e":"s"})");
   std::string pretty = v.dump_pretty(2);
-  EXPECT_EQ(pretty, "{\n  \"a\": [\n    1,\n    {\n      \"b\": null\n    }\n  ],\n  \"c\": {},\n  \"d\": [],\n"
-                    "  \"e\": \"s\"\n}");
+  EXPECT_EQ(pretty,
+            "{\n  \"a\": [\n    1,\n    {\n      \"b\": null\n    }\n  ],\n  \"c\": {},\n  \"d\": [],\n"
+            "  \"e\": \"s\"\n}");
   auto back = parse_json(pretty);
   RM_ASSERT_OK(back);
   EXPECT_EQ(*back, v);
@@ -172,8 +182,8 @@ TEST(JsonTest, SpecialCharactersAreEscapedOnDump) {
   EXPECT_EQ(Json("\n\r\t\b\f").dump(), R"("\n\r\t\b\f")");
   EXPECT_EQ(Json(std::string("\x01\x1f", 2)).dump(), R"("\u0001\u001f")");
   EXPECT_EQ(Json(std::string("a\0b", 3)).dump(), R"("a\u0000b")");
-  EXPECT_EQ(Json("/").dump(), R"("/")");                        // not escaped
-  EXPECT_EQ(Json("\x7f").dump(), "\"\x7f\"");                   // DEL is not a control character in JSON
+  EXPECT_EQ(Json("/").dump(), R"("/")");       // not escaped
+  EXPECT_EQ(Json("\x7f").dump(), "\"\x7f\"");  // DEL is not a control character in JSON
   EXPECT_EQ(Json("h\xc3\xa9llo \xf0\x9f\x98\x80").dump(), "\"h\xc3\xa9llo \xf0\x9f\x98\x80\"");  // UTF-8 kept raw
 }
 
@@ -202,14 +212,14 @@ TEST(JsonTest, EscapedStringsRoundTrip) {
 
 TEST(JsonTest, BrokenSurrogatesAndEscapesAreRejected) {
   for (const char* text : {
-           R"("\ud83d")",         // high surrogate at the end
-           R"("\ud83dx")",        // high surrogate, then a plain character
-           R"("\ud83d\u0041")",   // high surrogate, then not a low one
-           R"("\ude00")",         // lone low surrogate
-           R"("\u12")",           // too few hex digits
-           R"("\u12g4")",         // not hex
-           R"("\x41")",           // no such escape
-           R"("\)",               // escape at the end of input
+           R"("\ud83d")",        // high surrogate at the end
+           R"("\ud83dx")",       // high surrogate, then a plain character
+           R"("\ud83d\u0041")",  // high surrogate, then not a low one
+           R"("\ude00")",        // lone low surrogate
+           R"("\u12")",          // too few hex digits
+           R"("\u12g4")",        // not hex
+           R"("\x41")",          // no such escape
+           R"("\)",              // escape at the end of input
        }) {
     auto r = parse_json(text);
     RM_ASSERT_ERROR(r) << text;
@@ -316,12 +326,10 @@ INSTANTIATE_TEST_SUITE_P(
         Malformed{"RawTabInString", "\"a\tb\"", 1, 3, "control character"},
         Malformed{"ContentAfterValue", "{} x", 1, 4, "unexpected content"},
         Malformed{"LeadingZero", "01", 1, 2, "unexpected content"},
-        Malformed{"LoneMinus", "-", 1, 2, "expected a digit"},
-        Malformed{"NothingAfterPoint", "1.", 1, 3, "after '.'"},
+        Malformed{"LoneMinus", "-", 1, 2, "expected a digit"}, Malformed{"NothingAfterPoint", "1.", 1, 3, "after '.'"},
         Malformed{"NothingBeforePoint", ".5", 1, 1, "expected a value"},
         Malformed{"EmptyExponent", "1e+", 1, 4, "expected an exponent"},
-        Malformed{"NaN", "[NaN]", 1, 2, "expected a value"},
-        Malformed{"SingleQuotes", "'a'", 1, 1, "expected a value"},
+        Malformed{"NaN", "[NaN]", 1, 2, "expected a value"}, Malformed{"SingleQuotes", "'a'", 1, 1, "expected a value"},
         // Columns count characters, not bytes: "é" is two bytes but one column.
         Malformed{"ColumnsCountCharactersNotBytes", "[\"\xc3\xa9\", x]", 1, 7, "expected a value"},
         Malformed{"ColumnsCountThreeByteCharacters", "{\"\xe2\x82\xac\xe2\x82\xac\": nul}", 1, 8, "invalid literal"}),

@@ -63,7 +63,8 @@ TEST(ManifestTest, LoadsMetadataAndAChain) {
 
 TEST(ManifestTest, FailsOnUnsupportedVersion) {
   for (const char* version : {"v2", "1", "V1", ""}) {
-    Error e = load_error(std::string(R"({"version": ")") + version + R"(", "nodes": [{"id": "a", "node_type": "PassThrough"}]})");
+    Error e = load_error(std::string(R"({"version": ")") + version +
+                         R"(", "nodes": [{"id": "a", "node_type": "PassThrough"}]})");
     EXPECT_EQ(e.kind, ErrorKind::InvalidInput) << version;
     EXPECT_EQ(e.code, "unsupported_version") << version;
     EXPECT_EQ(e.field, "version") << version;
@@ -85,7 +86,8 @@ TEST(ManifestTest, FailsOnNonObjectManifest) {
 }
 
 TEST(ManifestTest, FailsOnMalformedJsonWithPosition) {
-  Error e = load_error("{\n  \"version\": \"v1\",\n  \"nodes\": [\n    {\"id\": \"a\" \"node_type\": \"PassThrough\"}\n  ]\n}");
+  Error e = load_error(
+      "{\n  \"version\": \"v1\",\n  \"nodes\": [\n    {\"id\": \"a\" \"node_type\": \"PassThrough\"}\n  ]\n}");
   EXPECT_EQ(e.code, "malformed_json");
   EXPECT_EQ(e.line, 4);
   EXPECT_EQ(e.column, 16);
@@ -158,22 +160,24 @@ TEST(ManifestTest, FailsOnMistypedFields) {
     const char* text;
     const char* field;
   };
-  for (const Case& c : {
-           Case{R"({"version": "v1", "nodes": {"id": "a"}})", "nodes"},
-           Case{R"({"version": "v1", "nodes": [{"id": 1, "node_type": "PassThrough"}]})", "nodes[0].id"},
-           Case{R"({"version": "v1", "nodes": [{"id": "a", "node_type": ["PassThrough"]}]})", "nodes[0].node_type"},
-           Case{R"({"version": "v1", "nodes": [{"id": "a", "node_type": "PassThrough", "is_streaming": "yes"}]})",
-                "nodes[0].is_streaming"},
-           Case{R"({"version": "v1", "nodes": [{"id": "a", "node_type": "PassThrough"}], "connections": {}})",
-                "connections"},
-           Case{R"({"version": "v1", "nodes": [{"id": "a", "node_type": "PassThrough"}], "connections": [["a", "a"]]})",
-                "connections[0]"},
-           Case{R"({"version": "v1", "nodes": [{"id": "a", "node_type": "PassThrough"}], "connections": [{"from": "a", "to": 2}]})",
-                "connections[0].to"},
-           Case{R"({"version": "v1", "metadata": "x", "nodes": [{"id": "a", "node_type": "PassThrough"}]})", "metadata"},
-           Case{R"({"version": "v1", "nodes": [{"id": "a", "node_type": "PassThrough", "params": [1]}]})",
-                "nodes[0].params"},
-       }) {
+  for (
+      const Case& c : {
+          Case{R"({"version": "v1", "nodes": {"id": "a"}})", "nodes"},
+          Case{R"({"version": "v1", "nodes": [{"id": 1, "node_type": "PassThrough"}]})", "nodes[0].id"},
+          Case{R"({"version": "v1", "nodes": [{"id": "a", "node_type": ["PassThrough"]}]})", "nodes[0].node_type"},
+          Case{R"({"version": "v1", "nodes": [{"id": "a", "node_type": "PassThrough", "is_streaming": "yes"}]})",
+               "nodes[0].is_streaming"},
+          Case{R"({"version": "v1", "nodes": [{"id": "a", "node_type": "PassThrough"}], "connections": {}})",
+               "connections"},
+          Case{R"({"version": "v1", "nodes": [{"id": "a", "node_type": "PassThrough"}], "connections": [["a", "a"]]})",
+               "connections[0]"},
+          Case{
+              R"({"version": "v1", "nodes": [{"id": "a", "node_type": "PassThrough"}], "connections": [{"from": "a", "to": 2}]})",
+              "connections[0].to"},
+          Case{R"({"version": "v1", "metadata": "x", "nodes": [{"id": "a", "node_type": "PassThrough"}]})", "metadata"},
+          Case{R"({"version": "v1", "nodes": [{"id": "a", "node_type": "PassThrough", "params": [1]}]})",
+               "nodes[0].params"},
+      }) {
     Error e = load_error(c.text);
     EXPECT_EQ(e.code, "invalid_field_type") << c.text;
     EXPECT_EQ(e.field, c.field) << c.text;
@@ -232,7 +236,8 @@ TEST(ManifestTest, FailsOnWrongParamType) {
 }
 
 TEST(ManifestTest, FailsOnUnknownParam) {
-  Error e = load_error(R"({"version": "v1", "nodes": [{"id": "m", "node_type": "MultiplyNode", "params": {"factr": 2}}]})");
+  Error e =
+      load_error(R"({"version": "v1", "nodes": [{"id": "m", "node_type": "MultiplyNode", "params": {"factr": 2}}]})");
   EXPECT_EQ(e.kind, ErrorKind::InvalidInput);
   EXPECT_EQ(e.code, "unknown_param");
   EXPECT_EQ(e.field, "nodes[0].params.factr");
@@ -351,7 +356,7 @@ TEST(ManifestTest, AcceptsDraftSpellings) {
   RM_ASSERT_OK(g);
   EXPECT_EQ(g->manifest.nodes[0].type, "MultiplyNode");
   EXPECT_EQ(g->manifest.nodes[1].type, "AddNode");
-  EXPECT_EQ(g->params[0].json().dump(), R"({"factor":3})");   // under the canonical name
+  EXPECT_EQ(g->params[0].json().dump(), R"({"factor":3})");  // under the canonical name
   EXPECT_EQ(g->params[1].json().dump(), R"({"addend":1.5})");
   ASSERT_EQ(g->manifest.connections.size(), 1u);
   EXPECT_EQ(g->manifest.connections[0].from, "times");
@@ -395,8 +400,9 @@ TEST(ManifestTest, ExecutionOrderTiesFollowManifestOrder) {
                       {"from": "right", "to": "sink"}, {"from": "src", "to": "right"}]})");
   RM_ASSERT_OK(g);
   EXPECT_EQ(execution_order(*g), (std::vector<std::string>{"src", "right", "left", "sink", "lonely"}));
-  EXPECT_EQ(g->info_json().dump(),
-            R"({"node_count":5,"source_count":2,"sink_count":2,"execution_order":["src","right","left","sink","lonely"]})");
+  EXPECT_EQ(
+      g->info_json().dump(),
+      R"({"node_count":5,"source_count":2,"sink_count":2,"execution_order":["src","right","left","sink","lonely"]})");
   // Predecessors and successors are listed by execution rank (right before left).
   EXPECT_EQ(g->preds[0], (std::vector<int>{1, 2}));
   EXPECT_EQ(g->succs[3], (std::vector<int>{1, 2}));

@@ -53,7 +53,9 @@ class NodeHarness {
   }
 
   NodeHarness(NodeHarness&& other) noexcept
-      : node_(std::move(other.node_)), params_(std::move(other.params_)), emitted_(std::move(other.emitted_)),
+      : node_(std::move(other.node_)),
+        params_(std::move(other.params_)),
+        emitted_(std::move(other.emitted_)),
         finished_(std::exchange(other.finished_, true)) {}
   NodeHarness& operator=(NodeHarness&& other) noexcept {
     if (this != &other) {

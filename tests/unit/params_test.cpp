@@ -17,9 +17,15 @@ const char* kPrefix = "nodes[2].params";
 
 std::vector<ParamSpec> schema() {
   return {
-      ParamSpec{.name = "factor", .type = ParamType::Number, .default_value = Json(2), .doc = "multiplier",
+      ParamSpec{.name = "factor",
+                .type = ParamType::Number,
+                .default_value = Json(2),
+                .doc = "multiplier",
                 .aliases = {"multiplier", "scale"}},
-      ParamSpec{.name = "mode", .type = ParamType::Enum, .default_value = Json("fast"), .doc = "speed",
+      ParamSpec{.name = "mode",
+                .type = ParamType::Enum,
+                .default_value = Json("fast"),
+                .doc = "speed",
                 .choices = {"fast", "slow", "exact"}},
       ParamSpec{.name = "label", .type = ParamType::String, .doc = "a name", .required = true},
       ParamSpec{.name = "count", .type = ParamType::Integer, .default_value = Json(1), .doc = "how many"},
@@ -30,9 +36,7 @@ std::vector<ParamSpec> schema() {
   };
 }
 
-Result<Params> validate(std::string_view given) {
-  return validate_params(schema(), J(given), "scaler", kPrefix);
-}
+Result<Params> validate(std::string_view given) { return validate_params(schema(), J(given), "scaler", kPrefix); }
 
 TEST(ParamsTest, DefaultsAreFilledInSchemaOrder) {
   auto p = validate(R"({"count": 5, "label": "x"})");
@@ -54,7 +58,8 @@ TEST(ParamsTest, GivenValuesAreKeptInSchemaOrderWhateverTheOrderWritten) {
 }
 
 TEST(ParamsTest, NullParamsMeanAllDefaults) {
-  std::vector<ParamSpec> optional_only{ParamSpec{.name = "factor", .type = ParamType::Number, .default_value = Json(2)}};
+  std::vector<ParamSpec> optional_only{
+      ParamSpec{.name = "factor", .type = ParamType::Number, .default_value = Json(2)}};
   auto p = validate_params(optional_only, Json(), "n", "nodes[0].params");
   RM_ASSERT_OK(p);
   EXPECT_EQ(p->json().dump(), R"({"factor":2})");

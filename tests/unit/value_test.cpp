@@ -17,8 +17,8 @@ using test::J;
 
 template <class T>
 std::string base64_of(const std::vector<T>& values) {
-  return base64_encode(std::span<const std::byte>(reinterpret_cast<const std::byte*>(values.data()),
-                                                  values.size() * sizeof(T)));
+  return base64_encode(
+      std::span<const std::byte>(reinterpret_cast<const std::byte*>(values.data()), values.size() * sizeof(T)));
 }
 
 template <class T>
@@ -38,8 +38,13 @@ struct B64Vector {
 
 // RFC 4648, section 10.
 constexpr B64Vector kRfc4648[] = {
-    {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},        {"foo", "Zm9v"},
-    {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
+    {"", ""},
+    {"f", "Zg=="},
+    {"fo", "Zm8="},
+    {"foo", "Zm9v"},
+    {"foob", "Zm9vYg=="},
+    {"fooba", "Zm9vYmE="},
+    {"foobar", "Zm9vYmFy"},
 };
 
 TEST(Base64Test, EncodesTheRfc4648Vectors) {
@@ -70,18 +75,18 @@ TEST(Base64Test, EveryByteValueRoundTrips) {
 
 TEST(Base64Test, RejectsInvalidInput) {
   for (const char* bad : {
-           "Zg",         // not a multiple of 4
-           "Zg=",        // not a multiple of 4
-           "Zm9vY",      // not a multiple of 4
-           "Zm9v!A==",   // a character outside the alphabet
-           "Zm 9",       // white space
-           "Zm9\n",      // a line break
-           "Zm-_",       // the URL-safe alphabet is a different encoding
-           "=Zg=",       // padding first
-           "Z===",       // three padding characters
-           "====",       // only padding
-           "Zg=a",       // data after padding
-           "Zg==Zm8=",   // padding before the last quantum
+           "Zg",        // not a multiple of 4
+           "Zg=",       // not a multiple of 4
+           "Zm9vY",     // not a multiple of 4
+           "Zm9v!A==",  // a character outside the alphabet
+           "Zm 9",      // white space
+           "Zm9\n",     // a line break
+           "Zm-_",      // the URL-safe alphabet is a different encoding
+           "=Zg=",      // padding first
+           "Z===",      // three padding characters
+           "====",      // only padding
+           "Zg=a",      // data after padding
+           "Zg==Zm8=",  // padding before the last quantum
        }) {
     auto r = base64_decode(bad);
     RM_ASSERT_ERROR(r) << bad;
@@ -93,7 +98,8 @@ TEST(Base64Test, RejectsInvalidInput) {
 // ---------------------------------------------------------------------------------------------
 // __numpy__
 
-Json numpy_json(const std::string& dtype, const std::string& shape, const std::string& data, const std::string& extra_meta) {
+Json numpy_json(const std::string& dtype, const std::string& shape, const std::string& data,
+                const std::string& extra_meta) {
   return J(R"({"__numpy__":true,"array":{"meta":{"dtype":")" + dtype + R"(","shape":)" + shape + extra_meta +
            R"(},"data":")" + data + R"("}})");
 }
@@ -152,8 +158,8 @@ TEST(NumpyFormTest, FContiguousFlagFollowsNumpysRule) {
 TEST(NumpyFormTest, FortranOrderedMatrixIsReorderedToCOrder) {
   // [[1, 2, 3], [4, 5, 6]] laid out column by column, as numpy's order="F" does.
   const std::vector<float> fortran{1, 4, 2, 5, 3, 6};
-  auto v = value_from_json(numpy_json("float32", "[2,3]", base64_of(fortran),
-                                      R"(,"size":6,"c_contiguous":false,"f_contiguous":true)"));
+  auto v = value_from_json(
+      numpy_json("float32", "[2,3]", base64_of(fortran), R"(,"size":6,"c_contiguous":false,"f_contiguous":true)"));
   RM_ASSERT_OK(v);
   ASSERT_NE(v->tensor(), nullptr);
   EXPECT_EQ(v->tensor()->shape, (std::vector<std::int64_t>{2, 3}));
@@ -172,14 +178,16 @@ TEST(NumpyFormTest, FortranOrderedThreeDimensionalArrayIsReorderedToCOrder) {
         fortran[static_cast<std::size_t>(i + 2 * j + 6 * k)] = 100 * i + 10 * j + k;
         c_order[static_cast<std::size_t>(i * 12 + j * 4 + k)] = 100 * i + 10 * j + k;
       }
-  auto v = value_from_json(numpy_json("int32", "[2,3,4]", base64_of(fortran), R"(,"c_contiguous":false,"f_contiguous":true)"));
+  auto v = value_from_json(
+      numpy_json("int32", "[2,3,4]", base64_of(fortran), R"(,"c_contiguous":false,"f_contiguous":true)"));
   RM_ASSERT_OK(v);
   EXPECT_EQ(elements_of<std::int32_t>(v->tensor()->data), c_order);
 }
 
 TEST(NumpyFormTest, ArrayThatIsBothCAndFContiguousIsTakenAsIs) {
   const std::vector<double> values{1, 2, 3};
-  auto v = value_from_json(numpy_json("float64", "[3]", base64_of(values), R"(,"c_contiguous":true,"f_contiguous":true)"));
+  auto v =
+      value_from_json(numpy_json("float64", "[3]", base64_of(values), R"(,"c_contiguous":true,"f_contiguous":true)"));
   RM_ASSERT_OK(v);
   EXPECT_EQ(elements_of<double>(v->tensor()->data), values);
 }
@@ -286,8 +294,8 @@ TEST(AudioFormTest, FailsOnInconsistentAudio) {
   };
   const std::string three = base64_of(std::vector<float>{1, 2, 3});
   for (const Json& item : {
-           audio(R"({"sample_rate":16000,"channels":2})", three),               // 3 samples, 2 channels
-           audio(R"({"sample_rate":16000,"channels":1,"frames":4})", three),    // frames disagree
+           audio(R"({"sample_rate":16000,"channels":2})", three),             // 3 samples, 2 channels
+           audio(R"({"sample_rate":16000,"channels":1,"frames":4})", three),  // frames disagree
            audio(R"({"sample_rate":16000,"channels":0})", three),
            audio(R"({"sample_rate":0,"channels":1})", three),
            audio(R"({"sample_rate":16000.5,"channels":1})", three),
@@ -339,9 +347,9 @@ TEST(BinaryFormTest, FailsOnMissingOrInvalidData) {
 TEST(ValueTest, PlainJsonPassesThroughUnchanged) {
   for (const char* text : {
            "null", "true", "42", "4.0", R"("text")", "[1,[2,{}]]", R"({"a":1,"b":[1,2]})",
-           R"({"__numpy__":false,"array":1})",   // the tag must be true
-           R"({"__audio__":"yes"})",              // ... and a boolean
-           R"({"numpy":true,"data":"Zm9v"})",     // not a tag at all
+           R"({"__numpy__":false,"array":1})",        // the tag must be true
+           R"({"__audio__":"yes"})",                  // ... and a boolean
+           R"({"numpy":true,"data":"Zm9v"})",         // not a tag at all
            R"([{"__binary__":true,"data":"Zm9v"}])",  // only top-level items are converted
        }) {
     Json j = J(text);
@@ -353,9 +361,7 @@ TEST(ValueTest, PlainJsonPassesThroughUnchanged) {
   }
 }
 
-TEST(ValueTest, TextBecomesAJsonString) {
-  EXPECT_EQ(value_to_json(Value(Text{"hello"})), Json("hello"));
-}
+TEST(ValueTest, TextBecomesAJsonString) { EXPECT_EQ(value_to_json(Value(Text{"hello"})), Json("hello")); }
 
 TEST(ValueTest, KindNames) {
   EXPECT_STREQ(kind_name(Value(Json(1)).kind()), "json");
@@ -366,8 +372,8 @@ TEST(ValueTest, KindNames) {
 }
 
 TEST(ValueTest, DtypeNamesAndSizes) {
-  for (const char* name : {"bool", "int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64",
-                           "float16", "float32", "float64"}) {
+  for (const char* name : {"bool", "int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64", "float16",
+                           "float32", "float64"}) {
     auto d = parse_dtype(name);
     RM_ASSERT_OK(d) << name;
     EXPECT_STREQ(dtype_name(*d), name);

@@ -18,12 +18,16 @@ async function load(id: number, url: string): Promise<void> {
   post({ id, type: "progress", stage: "fetching" });
   const response = await fetch(url);
   if (!response.ok) throw new Error(`fetching ${url} failed: HTTP ${response.status}`);
-  const bytes = await response.arrayBuffer();
   const t1 = performance.now();
   post({ id, type: "progress", stage: "compiling" });
-  module = await WebAssembly.compile(bytes);
+  // Streaming compilation overlaps download and compile, and lets the browser cache the
+  // compiled code for the next page load; it needs the application/wasm MIME type.
+  const bytes = Number(response.headers.get("Content-Length") ?? 0);
+  module = response.headers.get("Content-Type")?.startsWith("application/wasm")
+    ? await WebAssembly.compileStreaming(response)
+    : await WebAssembly.compile(await response.arrayBuffer());
   moduleUrl = url;
-  post({ id, type: "loaded", fetchMs: t1 - t0, compileMs: performance.now() - t1, bytes: bytes.byteLength, cached: false });
+  post({ id, type: "loaded", fetchMs: t1 - t0, compileMs: performance.now() - t1, bytes, cached: false });
 }
 
 async function exec(id: number, args: string[], stdin: string, mounts: Mounts): Promise<void> {

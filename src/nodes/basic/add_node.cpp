@@ -25,10 +25,15 @@ class AddNode final : public Node {
   Json addend_;
 };
 
-RM_REGISTER_NODE(AddNode, NodeInfo{
-    "AddNode", "Adds a constant to numbers (element-wise over arrays; other values pass through).", "basic",
-    {ParamSpec{.name = "addend", .type = ParamType::Number, .default_value = Json(0), .doc = "the number to add", .aliases = {"value"}}},
-    [] { return std::make_unique<AddNode>(); }});
+RM_REGISTER_NODE(AddNode, NodeInfo{"AddNode",
+                                   "Adds a constant to numbers (element-wise over arrays; other values pass through).",
+                                   "basic",
+                                   {ParamSpec{.name = "addend",
+                                              .type = ParamType::Number,
+                                              .default_value = Json(0),
+                                              .doc = "the number to add",
+                                              .aliases = {"value"}}},
+                                   [] { return std::make_unique<AddNode>(); }});
 
 }  // namespace
 }  // namespace rm

@@ -39,8 +39,7 @@ Result<Json> apply_number(const Json& x, ArithOp op, const Json& operand) {
   }
   if (!std::isfinite(r)) return node_error("numeric_overflow", "result of " + x.dump() + " is not a finite number");
   // An integer input stays an integer when the result is whole (2 * 1.5 = 3, not 3.0).
-  if (x.is_int() && r == std::trunc(r) && std::fabs(r) < 9.007199254740992e15)
-    return Json(static_cast<long long>(r));
+  if (x.is_int() && r == std::trunc(r) && std::fabs(r) < 9.007199254740992e15) return Json(static_cast<long long>(r));
   return Json(r);
 }
 

@@ -31,9 +31,13 @@ class BatchNode final : public Node {
   Json::Array pending_;
 };
 
-RM_REGISTER_NODE(BatchNode, NodeInfo{"BatchNode", "Groups items into arrays of `size`; emits the remainder at end of input.",
+RM_REGISTER_NODE(BatchNode, NodeInfo{"BatchNode",
+                                     "Groups items into arrays of `size`; emits the remainder at end of input.",
                                      "basic",
-                                     {ParamSpec{.name = "size", .type = ParamType::Integer, .default_value = Json(2), .doc = "items per group (at least 1)"}},
+                                     {ParamSpec{.name = "size",
+                                                .type = ParamType::Integer,
+                                                .default_value = Json(2),
+                                                .doc = "items per group (at least 1)"}},
                                      [] { return std::make_unique<BatchNode>(); }});
 
 }  // namespace

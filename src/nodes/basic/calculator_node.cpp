@@ -9,7 +9,10 @@ class CalculatorNode final : public Node {
  public:
   Result<> open(const Params& params, const NodeContext&) override {
     const std::string& op = params.string("operation");
-    op_ = op == "add" ? ArithOp::Add : op == "subtract" ? ArithOp::Subtract : op == "multiply" ? ArithOp::Multiply : ArithOp::Divide;
+    op_ = op == "add"        ? ArithOp::Add
+          : op == "subtract" ? ArithOp::Subtract
+          : op == "multiply" ? ArithOp::Multiply
+                             : ArithOp::Divide;
     operand_ = *params.find("operand");
     return {};
   }
@@ -28,12 +31,20 @@ class CalculatorNode final : public Node {
   Json operand_;
 };
 
-RM_REGISTER_NODE(CalculatorNode, NodeInfo{
-    "CalculatorNode", "Applies add, subtract, multiply or divide with an operand (element-wise over arrays).", "basic",
-    {ParamSpec{.name = "operation", .type = ParamType::Enum, .doc = "the operation", .required = true,
-               .choices = {"add", "subtract", "multiply", "divide"}},
-     ParamSpec{.name = "operand", .type = ParamType::Number, .default_value = Json(0), .doc = "the right-hand operand"}},
-    [] { return std::make_unique<CalculatorNode>(); }});
+RM_REGISTER_NODE(CalculatorNode,
+                 NodeInfo{"CalculatorNode",
+                          "Applies add, subtract, multiply or divide with an operand (element-wise over arrays).",
+                          "basic",
+                          {ParamSpec{.name = "operation",
+                                     .type = ParamType::Enum,
+                                     .doc = "the operation",
+                                     .required = true,
+                                     .choices = {"add", "subtract", "multiply", "divide"}},
+                           ParamSpec{.name = "operand",
+                                     .type = ParamType::Number,
+                                     .default_value = Json(0),
+                                     .doc = "the right-hand operand"}},
+                          [] { return std::make_unique<CalculatorNode>(); }});
 
 }  // namespace
 }  // namespace rm

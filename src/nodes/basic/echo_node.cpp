@@ -22,8 +22,13 @@ class Echo final : public Node {
   std::int64_t times_ = 1;
 };
 
-RM_REGISTER_NODE(Echo, NodeInfo{"Echo", "Emits each item `times` times (0 drops every item).", "basic",
-                                {ParamSpec{.name = "times", .type = ParamType::Integer, .default_value = Json(1), .doc = "copies emitted per item (0..1000)"}},
+RM_REGISTER_NODE(Echo, NodeInfo{"Echo",
+                                "Emits each item `times` times (0 drops every item).",
+                                "basic",
+                                {ParamSpec{.name = "times",
+                                           .type = ParamType::Integer,
+                                           .default_value = Json(1),
+                                           .doc = "copies emitted per item (0..1000)"}},
                                 [] { return std::make_unique<Echo>(); }});
 
 }  // namespace

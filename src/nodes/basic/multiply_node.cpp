@@ -25,10 +25,16 @@ class MultiplyNode final : public Node {
   Json factor_;
 };
 
-RM_REGISTER_NODE(MultiplyNode, NodeInfo{
-    "MultiplyNode", "Multiplies numbers by a factor (element-wise over arrays; other values pass through).", "basic",
-    {ParamSpec{.name = "factor", .type = ParamType::Number, .default_value = Json(2), .doc = "the multiplier", .aliases = {"multiplier"}}},
-    [] { return std::make_unique<MultiplyNode>(); }});
+RM_REGISTER_NODE(MultiplyNode,
+                 NodeInfo{"MultiplyNode",
+                          "Multiplies numbers by a factor (element-wise over arrays; other values pass through).",
+                          "basic",
+                          {ParamSpec{.name = "factor",
+                                     .type = ParamType::Number,
+                                     .default_value = Json(2),
+                                     .doc = "the multiplier",
+                                     .aliases = {"multiplier"}}},
+                          [] { return std::make_unique<MultiplyNode>(); }});
 
 }  // namespace
 }  // namespace rm

@@ -12,8 +12,9 @@ class PassThrough final : public Node {
   }
 };
 
-RM_REGISTER_NODE(PassThrough, NodeInfo{"PassThrough", "Emits every item unchanged.", "basic", {},
-                                       [] { return std::make_unique<PassThrough>(); }});
+RM_REGISTER_NODE(PassThrough, NodeInfo{"PassThrough", "Emits every item unchanged.", "basic", {}, [] {
+                                         return std::make_unique<PassThrough>();
+                                       }});
 
 }  // namespace
 }  // namespace rm
