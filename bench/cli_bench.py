@@ -41,9 +41,9 @@ def timed(cmd, cwd):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--native", default=os.path.join(REPO, "build/native/remotemedia"))
-    p.add_argument("--wasm", default=os.path.join(REPO, "build/wasi/remotemedia.wasm"))
-    p.add_argument("--wasmtime-python", default="")
+    p.add_argument("--native", default=os.path.join(REPO, "build/native/remotemedia"), type=os.path.abspath)
+    p.add_argument("--wasm", default=os.path.join(REPO, "build/wasi/remotemedia.wasm"), type=os.path.abspath)
+    p.add_argument("--wasmtime-python", default="", type=lambda s: os.path.abspath(s) if s else s)
     p.add_argument("--items", type=int, default=200_000)
     p.add_argument("--repeat", type=int, default=3)
     args = p.parse_args()

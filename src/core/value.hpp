@@ -87,28 +87,43 @@ struct Tensor {
   friend bool operator==(const Tensor&, const Tensor&) = default;
 };
 
+// A JSON value inline, or an immutable shared payload (text, binary, audio, tensor). Not a
+// std::variant: moving and destroying the JSON items that dominate pipelines is then a few plain
+// instructions (libc++'s variant dispatches through function tables, indirect calls in wasm),
+// and copying a payload for fan-out only bumps a reference count.
 class Value {
  public:
   enum class Kind : std::uint8_t { Json, Text, Binary, Audio, Tensor };
   Value() = default;
-  Value(Json j) : v_(std::move(j)) {}
-  Value(Text t) : v_(std::move(t)) {}
-  Value(Binary b) : v_(std::move(b)) {}
-  Value(Audio a) : v_(std::move(a)) {}
-  Value(Tensor t) : v_(std::move(t)) {}
+  Value(rm::Json j) : json_(std::move(j)) {}
+  Value(rm::Text t) : kind_(Kind::Text), payload_(std::make_shared<const Payload>(std::move(t))) {}
+  Value(rm::Binary b) : kind_(Kind::Binary), payload_(std::make_shared<const Payload>(std::move(b))) {}
+  Value(rm::Audio a) : kind_(Kind::Audio), payload_(std::make_shared<const Payload>(std::move(a))) {}
+  Value(rm::Tensor t) : kind_(Kind::Tensor), payload_(std::make_shared<const Payload>(std::move(t))) {}
 
-  Kind kind() const { return static_cast<Kind>(v_.index()); }
-  bool is_json() const { return kind() == Kind::Json; }
-  const rm::Json& json() const { return std::get<rm::Json>(v_); }
-  rm::Json& json() { return std::get<rm::Json>(v_); }
-  const rm::Audio* audio() const { return std::get_if<rm::Audio>(&v_); }
-  const rm::Tensor* tensor() const { return std::get_if<rm::Tensor>(&v_); }
-  const rm::Text* text() const { return std::get_if<rm::Text>(&v_); }
-  const rm::Binary* binary() const { return std::get_if<rm::Binary>(&v_); }
-  friend bool operator==(const Value&, const Value&) = default;
+  Kind kind() const { return kind_; }
+  bool is_json() const { return kind_ == Kind::Json; }
+  // JSON items only (check is_json first).
+  const rm::Json& json() const { return json_; }
+  rm::Json& json() { return json_; }
+  const rm::Audio* audio() const { return get<rm::Audio>(); }
+  const rm::Tensor* tensor() const { return get<rm::Tensor>(); }
+  const rm::Text* text() const { return get<rm::Text>(); }
+  const rm::Binary* binary() const { return get<rm::Binary>(); }
+  friend bool operator==(const Value& a, const Value& b) {
+    if (a.kind_ != b.kind_) return false;
+    return a.kind_ == Kind::Json ? a.json_ == b.json_ : *a.payload_ == *b.payload_;
+  }
 
  private:
-  std::variant<rm::Json, rm::Text, rm::Binary, rm::Audio, rm::Tensor> v_;
+  using Payload = std::variant<rm::Text, rm::Binary, rm::Audio, rm::Tensor>;
+  template <class T>
+  const T* get() const {
+    return payload_ ? std::get_if<T>(payload_.get()) : nullptr;
+  }
+  Kind kind_ = Kind::Json;
+  rm::Json json_;
+  std::shared_ptr<const Payload> payload_;
 };
 
 const char* kind_name(Value::Kind kind);
