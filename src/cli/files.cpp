@@ -31,10 +31,4 @@ Result<> write_file(const std::string& path, const std::string& data) {
   return {};
 }
 
-std::string dir_of(const std::string& path) {
-  auto slash = path.find_last_of('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
 }  // namespace rm

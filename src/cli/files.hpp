@@ -10,7 +10,5 @@ namespace rm {
 // Reads a whole file; "-" is standard input.
 Result<std::string> read_file(const std::string& path);
 Result<> write_file(const std::string& path, const std::string& data);
-// The folder part of a path ("." when it has none).
-std::string dir_of(const std::string& path);
 
 }  // namespace rm

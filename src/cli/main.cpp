@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli/files.hpp"
+#include "core/path.hpp"
 #include "core/pipeline.hpp"
 #include "core/registry.hpp"
 
@@ -198,7 +199,8 @@ int cmd_run(Cli& cli, const std::vector<std::string>& argv, bool is_run) {
   auto request = load_request(args);
   if (!request) return cli.report(request.error());
   auto& [manifest, inputs] = *request;
-  auto graph = load_graph(manifest);
+  const std::string manifest_dir = args.manifest_path == "-" ? "." : dir_of(args.manifest_path);
+  auto graph = load_graph(manifest, manifest_dir);
   if (!graph) return cli.report(graph.error());
 
   Json result;
@@ -210,7 +212,7 @@ int cmd_run(Cli& cli, const std::vector<std::string>& argv, bool is_run) {
   } else {
     ExecutionOptions options;
     options.threads = args.threads;
-    options.pipeline_dir = args.manifest_path == "-" ? "." : dir_of(args.manifest_path);
+    options.pipeline_dir = manifest_dir;
     auto response = run_pipeline(*graph, inputs, options);
     if (!response) return cli.report(response.error());
     result = std::move(*response);
@@ -261,7 +263,11 @@ int cmd_nodes(Cli& cli, const std::vector<std::string>& argv) {
     else
       rest.push_back(a);
   }
-  const Registry& registry = Registry::global();
+  Registry& registry = Registry::global();
+  // Node types found at run time (Python's built-ins) are listed too.
+  const Json no_manifest = Json::object();
+  const std::string here = ".";
+  if (auto r = registry.provide(ProviderRequest{no_manifest, here, true}); !r) return cli.report(r.error());
   if (rest.empty() || (rest.size() == 1 && rest[0] == "list")) {
     if (json) {
       Json all = Json::array();

@@ -70,7 +70,7 @@ Result<Manifest> parse_manifest(const Json& doc) {
   if (!doc.is_object())
     return fail(
         invalid("invalid_manifest", "", std::string("a manifest must be a JSON object, got ") + kind_name(doc.kind())));
-  RM_CHECK(check_fields(doc, {"version", "metadata", "nodes", "connections", "edges"}, ""));
+  RM_CHECK(check_fields(doc, {"version", "metadata", "nodes", "connections", "edges", "python"}, ""));
   Manifest m;
 
   RM_TRY(version, typed_field(doc, "version", Json::Kind::String, "", true));
@@ -86,6 +86,21 @@ Result<Manifest> parse_manifest(const Json& doc) {
     m.name = name->as_string();
     RM_TRY(description, typed_field(*metadata, "description", Json::Kind::String, "metadata", false));
     if (description) m.description = description->as_string();
+  }
+
+  RM_TRY(python, typed_field(doc, "python", Json::Kind::Object, "", false));
+  if (python) {
+    RM_CHECK(check_fields(*python, {"paths", "modules"}, "python"));
+    for (const char* key : {"paths", "modules"}) {
+      RM_TRY(list, typed_field(*python, key, Json::Kind::Array, "python", false));
+      if (!list) continue;
+      for (std::size_t i = 0; i < list->as_array().size(); ++i)
+        if (!list->as_array()[i].is_string()) {
+          std::string field = "python." + std::string(key) + "[" + std::to_string(i) + "]";
+          return fail(invalid("invalid_field_type", field, "field '" + field + "' must be a string"));
+        }
+    }
+    m.python = *python;
   }
 
   RM_TRY(nodes, typed_field(doc, "nodes", Json::Kind::Array, "", true));
@@ -171,7 +186,18 @@ Result<Graph> build_graph(Manifest manifest, const Registry& registry) {
       e.message += e.suggestion.empty() ? " (see `remotemedia nodes`)" : "; did you mean '" + e.suggestion + "'?";
       return fail(std::move(e));
     }
-    RM_TRY(params, validate_params(info->params, spec.params, spec.id, path + ".params"));
+    Params params;
+    if (info->open_params) {
+      if (!spec.params.is_null() && !spec.params.is_object()) {
+        Error e = invalid("invalid_field_type", path + ".params", "node '" + spec.id + "': params must be an object");
+        e.node = spec.id;
+        return fail(std::move(e));
+      }
+      params = Params(spec.params.is_object() ? spec.params : Json::object());
+    } else {
+      RM_TRY(checked, validate_params(info->params, spec.params, spec.id, path + ".params"));
+      params = std::move(checked);
+    }
     g.infos.push_back(info);
     g.params.push_back(std::move(params));
   }

@@ -4,9 +4,14 @@
 
 namespace rm {
 
-Result<Graph> load_graph(const Json& manifest) {
+Result<Graph> load_graph(const Json& manifest, const std::string& dir) {
   RM_TRY(parsed, parse_manifest(manifest));
-  return build_graph(std::move(parsed), Registry::global());
+  Registry& registry = Registry::global();
+  if (!parsed.python.is_null() && !registry.has_providers())
+    return fail(ErrorKind::InvalidInput, "python_unavailable",
+                "the manifest has a \"python\" section, but this build of remotemedia has no Python support");
+  RM_CHECK(registry.provide(ProviderRequest{manifest, dir}));
+  return build_graph(std::move(parsed), registry);
 }
 
 Result<Json> run_pipeline(const Graph& graph, const Json& inputs, const ExecutionOptions& options) {

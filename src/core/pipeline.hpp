@@ -11,8 +11,9 @@
 
 namespace rm {
 
-// Parses and validates a manifest document against the global registry.
-Result<Graph> load_graph(const Json& manifest);
+// Parses and validates a manifest document against the global registry, after the registry's
+// providers (Python) have added the node types the manifest names. `dir` is the manifest's folder.
+Result<Graph> load_graph(const Json& manifest, const std::string& dir = ".");
 
 // Converts JSON input items (tagged forms become audio/tensors/binary) and runs the graph.
 // Returns {"status":"success","outputs":[...],"execution_time_ms":..,"graph_info":{..}}.

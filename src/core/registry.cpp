@@ -28,6 +28,23 @@ bool Registry::add(NodeInfo info) {
   return true;
 }
 
+bool Registry::add_or_replace(NodeInfo info) {
+  auto at = std::lower_bound(nodes_.begin(), nodes_.end(), info.name,
+                             [](const NodeInfo& n, const std::string& name) { return n.name < name; });
+  if (at == nodes_.end() || at->name != info.name) {
+    nodes_.insert(at, std::move(info));
+    return true;
+  }
+  if (at->origin != info.origin) return false;
+  *at = std::move(info);
+  return true;
+}
+
+Result<> Registry::provide(const ProviderRequest& request) {
+  for (auto& provider : providers_) RM_CHECK(provider(request, *this));
+  return {};
+}
+
 const NodeInfo* Registry::find(std::string_view name) const {
   auto at = std::lower_bound(nodes_.begin(), nodes_.end(), name,
                              [](const NodeInfo& n, std::string_view key) { return n.name < key; });

@@ -60,7 +60,8 @@ function caseCommand(dir) {
 }
 
 test("every conformance case gives the native result in Chromium", async () => {
-  const cases = readdirSync(casesDir).sort();
+  // Python cases need the wasi-python module; the plain module has no Python.
+  const cases = readdirSync(casesDir).filter((c) => !existsSync(join(casesDir, c, "requires-python"))).sort();
   assert.ok(cases.length > 20);
   for (const name of cases) {
     const dir = join(casesDir, name);

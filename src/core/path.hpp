@@ -1,0 +1,13 @@
+// Path strings, the same on every target (WASI has no <filesystem>).
+#pragma once
+
+#include <string>
+
+namespace rm {
+
+// The folder part of a path ("." when it has none).
+std::string dir_of(const std::string& path);
+// `rel` resolved against `dir`: absolute paths stay, "." parts are dropped.
+std::string join_path(const std::string& dir, const std::string& rel);
+
+}  // namespace rm

@@ -1,0 +1,3 @@
+class Reverser:
+    def process(self, data):
+        return data[::-1]
