@@ -8,7 +8,7 @@ generator for zero or more values.
 """
 
 from .audio import Audio
-from .node import Node, register_node, registered_nodes
+from .node import Node, node_schema, register_node, registered_nodes
 
-__all__ = ["Audio", "Node", "register_node", "registered_nodes"]
+__all__ = ["Audio", "Node", "node_schema", "register_node", "registered_nodes"]
 __version__ = "0.1.0"

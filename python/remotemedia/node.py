@@ -45,3 +45,25 @@ def register_node(cls=None, *, name=None):
 def registered_nodes():
     """name -> class, for every registered Python node."""
     return dict(_REGISTRY)
+
+
+def node_schema(cls):
+    """What `remotemedia nodes info` shows for a Python node: the first paragraph of its
+    docstring, and its constructor's keyword parameters (name, default, required)."""
+    import inspect
+
+    doc = inspect.getdoc(cls) or ""
+    summary = " ".join(doc.split("\n\n")[0].split()) or "Python node"
+    params = []
+    try:
+        signature = inspect.signature(cls)
+    except (TypeError, ValueError):
+        signature = None
+    for p in signature.parameters.values() if signature else []:
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            continue
+        entry = {"name": p.name, "required": p.default is p.empty}
+        if p.default is not p.empty and (p.default is None or isinstance(p.default, (bool, int, float, str))):
+            entry["default"] = p.default
+        params.append(entry)
+    return {"doc": summary, "params": params}

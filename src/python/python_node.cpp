@@ -223,15 +223,22 @@ bool needs_python(const ProviderRequest& request, const Registry& registry) {
   return false;
 }
 
-std::string describe(PyObject* cls) {
-  Ref doc(PyObject_GetAttrString(cls, "__doc__"));
-  std::string text = doc && PyUnicode_Check(doc.get()) ? PyUnicode_AsUTF8(doc.get()) : "";
+// Description and documented params from remotemedia.node_schema(cls). The class itself checks
+// its arguments (open_params), so these only document it.
+void describe(PyObject* package, PyObject* cls, NodeInfo& info) {
+  Ref schema(PyObject_CallMethod(package, "node_schema", "O", cls));
+  auto json = schema ? from_python(schema.get(), "node_schema()") : Result<Value>(Value(Json()));
   PyErr_Clear();
-  auto end = text.find("\n\n");
-  text = text.substr(0, end);
-  for (auto& c : text)
-    if (c == '\n') c = ' ';
-  return text.empty() ? "Python node" : text;
+  if (!json || !json->is_json() || !json->json().is_object()) return;
+  const Json& s = json->json();
+  if (const Json* doc = s.find("doc"); doc && doc->is_string()) info.description = doc->as_string();
+  if (const Json* params = s.find("params"); params && params->is_array())
+    for (const Json& p : params->as_array()) {
+      ParamSpec spec{.name = p.find("name")->as_string(), .doc = "constructor argument"};
+      spec.required = p.find("required")->as_bool();
+      if (const Json* d = p.find("default")) spec.default_value = *d;
+      info.params.push_back(std::move(spec));
+    }
 }
 
 Result<> provide(const ProviderRequest& request, Registry& registry) {
@@ -262,12 +269,13 @@ Result<> provide(const ProviderRequest& request, Registry& registry) {
   while (PyDict_Next(table.get(), &pos, &key, &cls)) {
     std::string name = PyUnicode_AsUTF8(key);
     Ref keep = Ref::borrow(cls);
-    NodeInfo info{name, describe(cls), "python", {}, [keep] {
+    NodeInfo info{name, "Python node", "python", {}, [keep] {
                     Gil g;
                     return std::unique_ptr<Node>(std::make_unique<PythonClassNode>(keep));
                   }};
     info.open_params = true;
     info.origin = "python";
+    describe(package.get(), cls, info);
     if (!registry.add_or_replace(std::move(info)) && !request.all)
       std::fprintf(stderr, "remotemedia: warning: the Python node '%s' is shadowed by the C++ node of that name\n",
                    name.c_str());

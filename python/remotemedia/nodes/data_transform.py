@@ -5,8 +5,9 @@ from ..node import Node, register_node
 
 @register_node
 class DataTransformNode(Node):
-    """``operation``: passthrough (default), double (x * 2) or increment (x + 1), on numbers and
-    (element-wise) lists of numbers; other values pass through."""
+    """Transforms numbers: operation passthrough (default), double or increment.
+
+    Lists are transformed element-wise; other values pass through."""
 
     _OPS = {"passthrough": lambda x: x, "double": lambda x: x * 2, "increment": lambda x: x + 1}
 

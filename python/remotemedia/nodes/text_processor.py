@@ -17,7 +17,10 @@ _OPERATIONS = {
 
 @register_node
 class TextProcessorNode(Node):
-    """Applies each operation in ``operations`` (default ["uppercase"]) to ``text``."""
+    """Applies text operations to {"text", "operations"} items (default operation: uppercase).
+
+    Operations: uppercase, lowercase, reverse, word_count, char_count, title_case, remove_spaces,
+    first_word, last_word. The optional ``name`` param appears in ``processed_by``."""
 
     def process(self, data):
         processed_by = f"TextProcessorNode[{self.name}]"
