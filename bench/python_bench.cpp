@@ -56,7 +56,8 @@ void BM_PythonIdentityScalar(benchmark::State& state) { run_items(state, python_
 void BM_PythonIdentityAudio(benchmark::State& state) {
   const auto frames = static_cast<std::size_t>(state.range(0));
   std::vector<rm::Value> items;
-  for (int i = 0; i < 200; ++i) items.emplace_back(rm::Audio::from_samples(std::vector<float>(frames, 0.25f), 16000, 1));
+  for (int i = 0; i < 200; ++i)
+    items.emplace_back(rm::Audio::from_samples(std::vector<float>(frames, 0.25f), 16000, 1));
   run_items(state, python_identity(), items);
 }
 
