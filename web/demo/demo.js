@@ -133,9 +133,11 @@ $("manifest").addEventListener("input", onEdit);
 $("example").addEventListener("change", (e) => choose(e.target.value));
 
 // The module loads while the examples are fetched.
-const loading = runner.load();
+performance.mark("rm:script");
+const loading = runner.load().then(() => performance.mark("rm:module-loaded"));
 const index = await (await fetch("/examples/index.json")).json();
 for (const { name, manifest } of index) examples.set(name, manifest);
+performance.mark("rm:examples");
 const names = index.map((e) => e.name);
 examples.set("broken (shows an error)", BROKEN_EXAMPLE);
 for (const name of examples.keys()) $("example").append(new Option(name.replace(/\.json$/, ""), name));

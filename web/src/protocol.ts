@@ -7,11 +7,11 @@ export type Stage = "fetching" | "compiling" | "running";
 export type Mounts = Record<string, FileTree>;
 
 export type WorkerRequest =
-  | { id: number; type: "load"; url: string }
+  | { id: number; type: "load"; module: WebAssembly.Module }
   | { id: number; type: "exec"; args: string[]; stdin: string; mounts: Mounts };
 
 export type WorkerResponse =
   | { id: number; type: "progress"; stage: Stage }
-  | { id: number; type: "loaded"; fetchMs: number; compileMs: number; bytes: number; cached: boolean }
+  | { id: number; type: "loaded" }
   | { id: number; type: "exited"; exitCode: number; stdout: string; stderr: string; runMs: number }
   | { id: number; type: "failed"; message: string };
