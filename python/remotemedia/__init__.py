@@ -12,3 +12,8 @@ from .node import Node, node_schema, register_node, registered_nodes
 
 __all__ = ["Audio", "Node", "node_schema", "register_node", "registered_nodes"]
 __version__ = "0.1.0"
+
+if __import__("sys").platform == "wasi":
+    from ._wasi import install_import_hints
+
+    install_import_hints()

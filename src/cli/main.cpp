@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli/files.hpp"
+#include "cli/platform.hpp"
 #include "core/path.hpp"
 #include "core/pipeline.hpp"
 #include "core/registry.hpp"
@@ -344,4 +345,7 @@ int main_impl(int argc, char** argv) {
 }  // namespace
 }  // namespace rm
 
-int main(int argc, char** argv) { return rm::main_impl(argc, argv); }
+int main(int argc, char** argv) {
+  rm::platform_init();
+  return rm::main_impl(argc, argv);
+}

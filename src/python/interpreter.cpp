@@ -4,6 +4,8 @@
 
 #include "python/marshal.hpp"
 
+#include <string>
+
 #ifndef RM_PYTHON_EXECUTABLE
 #define RM_PYTHON_EXECUTABLE "python3"
 #endif
@@ -20,9 +22,27 @@ Result<> start() {
   PyConfig_InitPythonConfig(&config);
   config.install_signal_handlers = 0;  // Ctrl-C stays the host process's business
   config.parse_argv = 0;
+#ifdef RM_PYTHON_SEARCH_PATH
+  // Inside the wasm: a fixed layout under the guest's /usr (the stdlib zip and our package),
+  // mapped by the runner. No site-packages.
+  PyStatus status = PyConfig_SetBytesString(&config, &config.home, RM_PYTHON_HOME);
+  config.site_import = 0;
+  config.module_search_paths_set = 1;
+  {
+    std::string paths = RM_PYTHON_SEARCH_PATH;
+    for (std::size_t start = 0; !PyStatus_Exception(status) && start <= paths.size();) {
+      std::size_t end = paths.find(':', start);
+      if (end == std::string::npos) end = paths.size();
+      std::wstring wide(paths.begin() + static_cast<long>(start), paths.begin() + static_cast<long>(end));
+      status = PyWideStringList_Append(&config.module_search_paths, wide.c_str());
+      start = end + 1;
+    }
+  }
+#else
   // The installation this binary was built against (Debian's /usr/bin/python3.11), not whichever
   // python3 comes first on PATH: that decides the standard library and site-packages (numpy).
   PyStatus status = PyConfig_SetBytesString(&config, &config.program_name, RM_PYTHON_EXECUTABLE);
+#endif
   if (!PyStatus_Exception(status)) status = Py_InitializeFromConfig(&config);
   PyConfig_Clear(&config);
   if (PyStatus_Exception(status))

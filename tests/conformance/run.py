@@ -50,8 +50,10 @@ def run_case(cli, case_dir):
     """Returns (exit_code, stdout, stderr) of the case under `cli`."""
     stdin_path = os.path.join(case_dir, "stdin.json")
     stdin = open(stdin_path, "rb").read() if os.path.exists(stdin_path) else b""
+    # Python nodes must not leave __pycache__ folders in the case folders.
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     proc = subprocess.run(shlex.split(cli) + case_command(case_dir), cwd=case_dir, input=stdin,
-                          capture_output=True, timeout=600)
+                          capture_output=True, timeout=600, env=env)
     return proc.returncode, proc.stdout.decode(), proc.stderr.decode()
 
 

@@ -69,7 +69,7 @@ test("every conformance case gives the native result in Chromium", async () => {
     const want = spawnSync(native, args, { cwd: dir, input: stdin, encoding: "utf8" });
     assert.ifError(want.error);
     const files = {};
-    for (const f of readdirSync(dir)) files[f] = [...readFileSync(join(dir, f))];
+    for (const f of readdirSync(dir, { withFileTypes: true })) if (f.isFile()) files[f.name] = [...readFileSync(join(dir, f.name))];
     const got = await page.evaluate(async ({ args, stdin, files }) => {
       const tree = Object.fromEntries(Object.entries(files).map(([k, v]) => [k, new Uint8Array(v)]));
       const r = await window.remoteMedia.exec(args, stdin, { ".": tree });

@@ -1,0 +1,7 @@
+#include "cli/platform.hpp"
+
+namespace rm {
+
+void platform_init() {}
+
+}  // namespace rm
