@@ -27,6 +27,7 @@ Result<> start() {
   // mapped by the runner. No site-packages.
   PyStatus status = PyConfig_SetBytesString(&config, &config.home, RM_PYTHON_HOME);
   config.site_import = 0;
+  config.write_bytecode = 0;  // a sandboxed guest leaves no __pycache__ in the host's folders
   config.module_search_paths_set = 1;
   {
     std::string paths = RM_PYTHON_SEARCH_PATH;
