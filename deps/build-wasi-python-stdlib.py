@@ -4,6 +4,7 @@
   OUT/usr/lib/python311.zip            the standard library modules Python nodes need, as .pyc
                                        in a stored (uncompressed) zip: imports read it in place
   OUT/usr/lib/remotemedia/remotemedia  the runtime's own Python package
+  OUT/usr/files.json                   the list of these files, for hosts that cannot list folders
 
 The module set is computed, not listed by hand: the modules that the interpreter's start-up,
 the remotemedia package and a broad set of everyday modules really import (a probe interpreter
@@ -13,6 +14,7 @@ The zip is reproducible: sorted entries, fixed times.
 Usage: build-wasi-python-stdlib.py CPYTHON_SOURCE_DIR REPO_PYTHON_DIR OUT_DIR
 """
 import importlib.util
+import json
 import marshal
 import os
 import shutil
@@ -99,6 +101,14 @@ def main(cpython_dir, repo_python_dir, out_dir):
     shutil.rmtree(package, ignore_errors=True)
     shutil.copytree(os.path.join(repo_python_dir, "remotemedia"), os.path.join(package, "remotemedia"),
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    # An index of the layout, for hosts that cannot list a folder (the browser fetches these).
+    listing = []
+    for root, _, names in os.walk(os.path.join(out_dir, "usr")):
+        for n in names:
+            if n != "files.json":
+                listing.append(os.path.relpath(os.path.join(root, n), os.path.join(out_dir, "usr")))
+    with open(os.path.join(out_dir, "usr", "files.json"), "w") as f:
+        json.dump(sorted(listing), f, indent=0)
     print(f"{zip_path}: {len(files)} modules, {os.path.getsize(zip_path)} bytes")
 
 

@@ -2,10 +2,18 @@
 import { RemoteMediaRunner, RemoteMediaError } from "/dist/index.js";
 
 const $ = (id) => document.getElementById(id);
-const runner = new RemoteMediaRunner({ workerUrl: "/dist/worker.js", moduleUrl: "/remotemedia.wasm" });
+const runner = new RemoteMediaRunner({
+  workerUrl: "/dist/worker.js",
+  moduleUrl: "/remotemedia.wasm",
+  python: { moduleUrl: "/remotemedia-python.wasm", usrUrl: "/python-usr/" },
+});
 window.remoteMedia = runner;  // for the browser tests and the curious
 
-const DEFAULT_INPUTS = { "calculator.json": "[1, 2, 3]", "fan-out.json": "[1, 2, 3, 4]" };
+const DEFAULT_INPUTS = {
+  "calculator.json": "[1, 2, 3]",
+  "fan-out.json": "[1, 2, 3, 4]",
+  "text-processor.json": '[{"text": "Hello from Python in WebAssembly", "operations": ["uppercase", "word_count", "reverse"]}]',
+};
 const BROKEN_EXAMPLE = {
   version: "v1",
   metadata: { name: "broken", description: "An invalid manifest, to show how errors look." },

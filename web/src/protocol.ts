@@ -6,9 +6,12 @@ export type Stage = "fetching" | "compiling" | "running";
 /** Guest folder path -> files in it. */
 export type Mounts = Record<string, FileTree>;
 
+/** The plain module, or the one with CPython linked in. */
+export type Variant = "plain" | "python";
+
 export type WorkerRequest =
-  | { id: number; type: "load"; module: WebAssembly.Module }
-  | { id: number; type: "exec"; args: string[]; stdin: string; mounts: Mounts };
+  | { id: number; type: "load"; variant: Variant; module: WebAssembly.Module }
+  | { id: number; type: "exec"; variant: Variant; args: string[]; stdin: string; mounts: Mounts; env: Record<string, string> };
 
 export type WorkerResponse =
   | { id: number; type: "progress"; stage: Stage }

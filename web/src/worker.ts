@@ -1,19 +1,20 @@
 // Web Worker side of the browser runner: runs the command in the worker so the page never freezes.
 import { runCommandCaptured } from "./host.js";
 import { memoryPreopen } from "./memfs.js";
-import type { Mounts, WorkerRequest, WorkerResponse } from "./protocol.js";
+import type { Mounts, Variant, WorkerRequest, WorkerResponse } from "./protocol.js";
 
-// The page compiles the module (streaming, while this worker starts) and sends it here.
-let module: WebAssembly.Module | null = null;
+// The page compiles the modules (streaming, while this worker starts) and sends them here.
+const modules: Partial<Record<Variant, WebAssembly.Module>> = {};
 
 const post = (m: WorkerResponse) => (self as unknown as Worker).postMessage(m);
 
-async function exec(id: number, args: string[], stdin: string, mounts: Mounts): Promise<void> {
-  if (!module) throw new Error("the module is not loaded");
+async function exec(id: number, variant: Variant, args: string[], stdin: string, mounts: Mounts, env: Record<string, string>) {
+  const module = modules[variant];
+  if (!module) throw new Error(`the ${variant} module is not loaded`);
   post({ id, type: "progress", stage: "running" });
   const preopens = Object.entries(mounts).map(([guest, tree]) => memoryPreopen(guest, tree));
   const t0 = performance.now();
-  const raw = await runCommandCaptured(module, { args, stdin: new TextEncoder().encode(stdin), preopens });
+  const raw = await runCommandCaptured(module, { args, env, stdin: new TextEncoder().encode(stdin), preopens });
   post({ id, type: "exited", ...raw, runMs: performance.now() - t0 });
 }
 
@@ -21,10 +22,10 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
   const m = event.data;
   try {
     if (m.type === "load") {
-      module = m.module;
+      modules[m.variant] = m.module;
       post({ id: m.id, type: "loaded" });
     } else {
-      await exec(m.id, m.args, m.stdin, m.mounts);
+      await exec(m.id, m.variant, m.args, m.stdin, m.mounts, m.env);
     }
   } catch (e) {
     post({ id: m.id, type: "failed", message: e instanceof Error ? e.message : String(e) });

@@ -93,3 +93,40 @@ test("a host folder cannot be escaped with .. or a symlink", async () => {
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test("inside the wasm, Python faults are Python exceptions, never traps", async () => {
+  const pythonModule = await loadModule(join(repo, "build/wasi-python/remotemedia-python.wasm"));
+  const usr = hostPreopen(join(repo, "build/wasi-python/wasi-deps/usr"), "/usr");
+  const probe = `
+import json, sys
+class Probe:
+    def process(self, what):
+        try:
+            if what == "recursion":
+                def f(n):
+                    return f(n + 1)
+                f(0)
+            elif what == "c-recursion":
+                nested = []
+                for _ in range(100000):
+                    nested = [nested]
+                json.dumps(nested)
+            elif what == "thread":
+                import threading
+                threading.Thread(target=print).start()
+            else:
+                __import__(what)
+            return "no error"
+        except BaseException as e:
+            return type(e).__name__
+`;
+  const manifest = { version: "v1", nodes: [{ id: "p", node_type: "PythonNode", params: { code: probe, class: "Probe" } }] };
+  const raw = await runPipelineRaw(pythonModule, manifest, ["recursion", "c-recursion", "thread", "ctypes", "ssl", "numpy"], { preopens: [usr] });
+  assert.equal(raw.exitCode, 0, raw.stderr);
+  assert.deepEqual(JSON.parse(raw.stdout).outputs,
+    ["RecursionError", "RecursionError", "RuntimeError", "ModuleNotFoundError", "ModuleNotFoundError", "ModuleNotFoundError"]);
+  // numpy's error says why.
+  const np = await runPipelineRaw(pythonModule, { version: "v1", nodes: [{ id: "p", node_type: "PythonNode", params: { code: "import numpy", class: "X" } }] }, [1], { preopens: [usr] });
+  assert.equal(np.exitCode, 3);
+  assert.match(np.stderr, /numpy is not available inside WebAssembly/);
+});
