@@ -49,21 +49,23 @@ def registered_nodes():
 
 def node_schema(cls):
     """What `remotemedia nodes info` shows for a Python node: the first paragraph of its
-    docstring, and its constructor's keyword parameters (name, default, required)."""
-    import inspect
-
-    doc = inspect.getdoc(cls) or ""
+    docstring, and its constructor's parameters (name, default, required). Reads the code object
+    rather than using `inspect`, which would pull a large part of the standard library into the
+    wasm build."""
+    doc = (cls.__doc__ or "").strip()
     summary = " ".join(doc.split("\n\n")[0].split()) or "Python node"
+    init = getattr(cls, "__init__", None)
+    code = getattr(init, "__code__", None)
     params = []
-    try:
-        signature = inspect.signature(cls)
-    except (TypeError, ValueError):
-        signature = None
-    for p in signature.parameters.values() if signature else []:
-        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-            continue
-        entry = {"name": p.name, "required": p.default is p.empty}
-        if p.default is not p.empty and (p.default is None or isinstance(p.default, (bool, int, float, str))):
-            entry["default"] = p.default
-        params.append(entry)
+    if code is not None:
+        positional = code.co_varnames[1:code.co_argcount]  # after self
+        keyword_only = code.co_varnames[code.co_argcount:code.co_argcount + code.co_kwonlyargcount]
+        defaults = dict(zip(positional[len(positional) - len(init.__defaults__ or ()):], init.__defaults__ or ()))
+        defaults.update(init.__kwdefaults__ or {})
+        for name in positional + keyword_only:
+            entry = {"name": name, "required": name not in defaults}
+            value = defaults.get(name)
+            if name in defaults and (value is None or isinstance(value, (bool, int, float, str))):
+                entry["default"] = value
+            params.append(entry)
     return {"doc": summary, "params": params}
