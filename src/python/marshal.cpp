@@ -104,12 +104,32 @@ PyObject* make_buffer(const Blob& blob, DType dtype, const std::vector<std::int6
   return reinterpret_cast<PyObject*>(b);
 }
 
+#ifdef RM_HAVE_NUMPY
+// numpy is imported on first need, so pipelines without arrays never pay its start-up (~40 ms).
+// 0: not tried yet, 1: ready, -1: not installed. Changed with the GIL held.
+int numpy_state = 0;
+
+bool numpy_ready(bool import_if_missing) {
+  if (numpy_state != 0) return numpy_state > 0;
+  if (!import_if_missing) {
+    // Nobody imported numpy yet, so no object can be a numpy array.
+    Ref name(PyUnicode_FromString("numpy"));
+    Ref loaded(name ? PyImport_GetModule(name.get()) : nullptr);
+    PyErr_Clear();
+    if (!loaded) return false;
+  }
+  numpy_state = _import_array() >= 0 ? 1 : -1;
+  if (numpy_state < 0) PyErr_Clear();
+  return numpy_state > 0;
+}
+#endif
+
 // An array (numpy) or memoryview over a Blob, sharing its memory.
 PyObject* array_over(const Blob& blob, DType dtype, const std::vector<std::int64_t>& shape) {
   Ref owner(make_buffer(blob, dtype, shape));
   if (!owner) return nullptr;
 #ifdef RM_HAVE_NUMPY
-  if (have_numpy()) {
+  if (numpy_ready(/*import_if_missing=*/true)) {
     std::vector<npy_intp> dims(shape.begin(), shape.end());
     PyObject* arr =
         PyArray_New(&PyArray_Type, static_cast<int>(dims.size()), dims.data(), format_of(dtype).numpy_type, nullptr,
@@ -125,7 +145,6 @@ PyObject* array_over(const Blob& blob, DType dtype, const std::vector<std::int64
   return PyMemoryView_FromObject(owner.get());
 }
 
-bool numpy_ok = false;
 Ref audio_class;  // remotemedia.Audio
 
 std::unexpected<Error> unserializable(const std::string& where, PyObject* o, const std::string& hint = "") {
@@ -142,7 +161,7 @@ Result<Tensor> tensor_from_buffer(PyObject* o, const std::string& where) {
   // Our own buffer coming back unchanged: reuse the Blob.
   PyObject* base = o;
 #ifdef RM_HAVE_NUMPY
-  if (numpy_ok && PyArray_Check(o)) base = PyArray_BASE(reinterpret_cast<PyArrayObject*>(o));
+  if (numpy_ready(false) && PyArray_Check(o)) base = PyArray_BASE(reinterpret_cast<PyArrayObject*>(o));
 #endif
   if (PyMemoryView_Check(o)) base = PyMemoryView_GET_BUFFER(o)->obj;
   Py_buffer view;
@@ -234,7 +253,7 @@ Result<Json> json_from_python(PyObject* o, const std::string& where, int depth) 
     return Json(std::move(out));
   }
 #ifdef RM_HAVE_NUMPY
-  if (numpy_ok && PyArray_IsScalar(o, Generic)) {  // numpy.float32(1.5) and friends
+  if (numpy_ready(false) && PyArray_IsScalar(o, Generic)) {  // numpy.float32(1.5) and friends
     Ref item(PyObject_CallMethod(o, "item", nullptr));
     if (!item) return fail(take_exception(ErrorKind::Runtime, "python_unserializable", where));
     return json_from_python(item.get(), where, depth + 1);
@@ -249,18 +268,11 @@ Result<Json> json_from_python(PyObject* o, const std::string& where, int depth) 
 
 void init_marshal() {
   if (PyType_Ready(&BlobBufferType) < 0) PyErr_Clear();
-#ifdef RM_HAVE_NUMPY
-  // numpy is optional: without it arrays travel as memoryviews.
-  numpy_ok = _import_array() >= 0;
-  if (!numpy_ok) PyErr_Clear();
-#endif
   if (Ref module(PyImport_ImportModule("remotemedia")); module) {
     audio_class = Ref(PyObject_GetAttrString(module.get(), "Audio"));
   }
   PyErr_Clear();
 }
-
-bool have_numpy() { return numpy_ok; }
 
 PyObject* json_to_python(const Json& j) {
   switch (j.kind()) {
@@ -354,7 +366,7 @@ Result<Value> from_python(PyObject* o, const std::string& where) {
   }
   bool is_array = PyMemoryView_Check(o);
 #ifdef RM_HAVE_NUMPY
-  is_array = is_array || (numpy_ok && PyArray_Check(o));
+  is_array = is_array || (numpy_ready(false) && PyArray_Check(o));
 #endif
   if (is_array) {
     RM_TRY(t, tensor_from_buffer(o, where));

@@ -17,9 +17,8 @@
 
 namespace rm::py {
 
-// Called once after the interpreter started: finds numpy and remotemedia.Audio.
+// Called once after the interpreter started: prepares the buffer type, finds remotemedia.Audio.
 void init_marshal();
-bool have_numpy();
 
 // A new reference, or null with a Python exception set.
 PyObject* to_python(const Value& v);

@@ -3,7 +3,7 @@
 //   * warm page load to first result (same profile, reloaded: HTTP cache and V8's wasm code cache),
 //   * bytes of remotemedia.wasm transferred (gzip from tools/serve) and its size,
 //   * the runner's overhead per run: a run's wall time in the page minus the executor's own time.
-// Usage: node web/bench/browser-bench.mjs [--runs 20]
+// Usage: node web/bench/browser-bench.mjs [--runs 20] [--example text-processor.json]
 import { spawn } from "node:child_process";
 import http from "node:http";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
 const repo = fileURLToPath(new URL("../..", import.meta.url));
-const runs = Number(process.argv[process.argv.indexOf("--runs") + 1] || 20);
+const runs = process.argv.includes("--runs") ? Number(process.argv[process.argv.indexOf("--runs") + 1]) : 20;
 const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
@@ -24,8 +24,10 @@ const base = await new Promise((resolve) => server.stdout.on("data", (d) => {
 }));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+const example = process.argv.includes("--example") ? process.argv[process.argv.indexOf("--example") + 1] : "calculator.json";
+
 async function firstResult(page) {
-  await page.goto(`${base}?autorun`);
+  await page.goto(`${base}?autorun&example=${example}`);
   await page.waitForFunction(() => document.body.dataset.firstResultMs !== undefined, null, { timeout: 60000 });
   return Number(await page.evaluate(() => document.body.dataset.firstResultMs));
 }
@@ -67,6 +69,7 @@ for (let i = 0; i < 5; ++i) {
 }
 server.kill();
 const size = statSync(join(repo, "build/wasi/remotemedia.wasm")).size;
+console.log(`example: ${example}`);
 console.log(`cold page load to first result (median of ${cold.length}): ${median(cold).toFixed(1)} ms`);
 console.log(`warm page load to first result (median of ${warm.length}): ${median(warm).toFixed(1)} ms`);
 console.log(`remotemedia.wasm: ${size} bytes, transferred: ${transferred}`);

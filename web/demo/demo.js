@@ -149,7 +149,10 @@ performance.mark("rm:examples");
 const names = index.map((e) => e.name);
 examples.set("broken (shows an error)", BROKEN_EXAMPLE);
 for (const name of examples.keys()) $("example").append(new Option(name.replace(/\.json$/, ""), name));
-choose(names.includes("calculator.json") ? "calculator.json" : names[0]);
+// ?example=NAME picks the example to show first.
+const wanted = new URLSearchParams(location.search).get("example");
+choose(names.includes(wanted) ? wanted : names.includes("calculator.json") ? "calculator.json" : names[0]);
+$("example").value = $("example").querySelector(`option[value="${CSS.escape(wanted ?? "")}"]`) ? wanted : $("example").value;
 try {
   await loading;
   const info = runner.loadInfo;
