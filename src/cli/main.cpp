@@ -1,6 +1,7 @@
 // The `remotemedia` command. The same source is the native CLI and the WASI command.
 #include <cstdio>
 #include <cstring>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,7 @@
 #include "core/path.hpp"
 #include "core/pipeline.hpp"
 #include "core/registry.hpp"
+#include "nodes/audio/wav.hpp"
 
 #ifndef RM_VERSION
 #define RM_VERSION "0.0.0"
@@ -45,7 +47,8 @@ With "-" the manifest is read from standard input, either as a plain manifest or
 
 Options:
   --input JSON          the input items, a JSON array (e.g. '[1,2,3]')
-  -i, --input-file F    read the input items from a JSON file (an array)
+  -i, --input-file F    read the input items from a JSON file (an array), or a WAV file
+                        (PCM 8/16/24/32-bit or 32-bit float, any rate and channels): one audio item
   -o, --output F        write the result to F instead of stdout
   --threads N           worker threads (default: all cores; 1 runs serially)
   --pretty              indent the JSON result
@@ -110,8 +113,9 @@ struct RunArgs {
   bool pretty = false;
 };
 
-// Reads the manifest (and inputs, when they come in the stdin envelope).
-Result<std::pair<Json, Json>> load_request(const RunArgs& args) {
+// Reads the manifest, and the input items: --input JSON, -i FILE (a JSON array, or a WAV file that
+// becomes one audio item), or input_data in the stdin envelope.
+Result<std::pair<Json, std::vector<Value>>> load_request(const RunArgs& args) {
   RM_TRY(text, read_file(args.manifest_path));
   RM_TRY(doc, parse_json(text));
   Json inputs = Json::array();
@@ -139,6 +143,18 @@ Result<std::pair<Json, Json>> load_request(const RunArgs& args) {
     inputs = std::move(*parsed);
   } else if (!args.input_file.empty()) {
     RM_TRY(input_text, read_file(args.input_file));
+    const auto bytes = std::as_bytes(std::span(input_text.data(), input_text.size()));
+    if (looks_like_wav(bytes)) {
+      auto audio = decode_wav(bytes);
+      if (!audio) {
+        Error e = audio.error();
+        e.message = args.input_file + ": " + e.message;
+        return fail(std::move(e));
+      }
+      std::vector<Value> items;
+      items.emplace_back(std::move(*audio));
+      return std::pair{std::move(manifest), std::move(items)};
+    }
     auto parsed = parse_json(input_text);
     if (!parsed) {
       Error e = parsed.error();
@@ -147,7 +163,8 @@ Result<std::pair<Json, Json>> load_request(const RunArgs& args) {
     }
     inputs = std::move(*parsed);
   }
-  return std::pair{std::move(manifest), std::move(inputs)};
+  RM_TRY(items, inputs_from_json(inputs));
+  return std::pair{std::move(manifest), std::move(items)};
 }
 
 // Parses the options shared by run and validate; returns an exit code >= 0 to stop.
@@ -214,7 +231,7 @@ int cmd_run(Cli& cli, const std::vector<std::string>& argv, bool is_run) {
     ExecutionOptions options;
     options.threads = args.threads;
     options.pipeline_dir = manifest_dir;
-    auto response = run_pipeline(*graph, inputs, options);
+    auto response = run_pipeline(*graph, std::move(inputs), options);
     if (!response) return cli.report(response.error());
     result = std::move(*response);
   }

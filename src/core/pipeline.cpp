@@ -14,7 +14,7 @@ Result<Graph> load_graph(const Json& manifest, const std::string& dir) {
   return build_graph(std::move(parsed), registry);
 }
 
-Result<Json> run_pipeline(const Graph& graph, const Json& inputs, const ExecutionOptions& options) {
+Result<std::vector<Value>> inputs_from_json(const Json& inputs) {
   if (!inputs.is_array())
     return fail(ErrorKind::InvalidInput, "invalid_input",
                 std::string("input must be a JSON array of items (wrap a single item as [item]), got ") +
@@ -32,6 +32,15 @@ Result<Json> run_pipeline(const Graph& graph, const Json& inputs, const Executio
     }
     items.push_back(std::move(*v));
   }
+  return items;
+}
+
+Result<Json> run_pipeline(const Graph& graph, const Json& inputs, const ExecutionOptions& options) {
+  RM_TRY(items, inputs_from_json(inputs));
+  return run_pipeline(graph, std::move(items), options);
+}
+
+Result<Json> run_pipeline(const Graph& graph, std::vector<Value> items, const ExecutionOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   RM_TRY(outputs, execute(graph, std::move(items), options));
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

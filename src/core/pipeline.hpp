@@ -15,8 +15,12 @@ namespace rm {
 // providers (Python) have added the node types the manifest names. `dir` is the manifest's folder.
 Result<Graph> load_graph(const Json& manifest, const std::string& dir = ".");
 
-// Converts JSON input items (tagged forms become audio/tensors/binary) and runs the graph.
-// Returns {"status":"success","outputs":[...],"execution_time_ms":..,"graph_info":{..}}.
+// JSON input items -> values (tagged forms become audio/tensors/binary); errors name the item.
+Result<std::vector<Value>> inputs_from_json(const Json& inputs);
+
+// Runs the graph. Returns {"status":"success","outputs":[...],"execution_time_ms":..,"graph_info":{..}}.
+Result<Json> run_pipeline(const Graph& graph, std::vector<Value> inputs, const ExecutionOptions& options);
+// The same, from JSON input items.
 Result<Json> run_pipeline(const Graph& graph, const Json& inputs, const ExecutionOptions& options);
 
 // {"status":"error","error":{"type","code","message",...}}: the error object of every front end.

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# whisper.cpp 1.9.1 (with ggml) from the npm package nodejs-whisper@0.3.1, which carries the full
+# source tree (Debian's whisper.cpp/ggml source packages are listed in sid, but their files are not
+# served). Pinned and checked; unpacked into the deps cache. Prints the whisper.cpp folder.
+source "$(dirname "$0")/common.sh"
+
+PACKAGE=nodejs-whisper
+VERSION=0.3.1
+SHA256=92041caf2b26c74b7f489fedf37bd093f216eebd61df512045ec2d19d0531d37
+TARBALL="$RM_DEPS_CACHE/src/$PACKAGE-$VERSION.tgz"
+OUT="$RM_DEPS_CACHE/build/whisper.cpp-1.9.1"
+
+if [ ! -f "$TARBALL" ]; then
+  (cd "$RM_DEPS_CACHE/src" && npm pack "$PACKAGE@$VERSION" --silent >/dev/null)
+fi
+echo "$SHA256  $TARBALL" | sha256sum --check --quiet || {
+  echo "deps: checksum mismatch for $TARBALL (expected $SHA256)" >&2
+  exit 1
+}
+if [ ! -f "$OUT/.complete" ]; then
+  rm -rf "$OUT"
+  mkdir -p "$OUT"
+  tar -xzf "$TARBALL" -C "$OUT" --strip-components=3 package/cpp/whisper.cpp
+  grep -q 'VERSION 1.9.1' "$OUT/CMakeLists.txt" || { echo "deps: unexpected whisper.cpp version" >&2; exit 1; }
+  touch "$OUT/.complete"
+fi
+echo "$OUT"
