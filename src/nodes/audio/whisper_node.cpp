@@ -85,10 +85,10 @@ class WhisperNode final : public Node {
     ctx_ = whisper_init_with_params(&loader, cparams);
     g_log_sink = nullptr;
     std::fclose(file.file);
-    if (ctx_ && file.short_read) {
-      whisper_free(ctx_);
+    if (file.short_read) {  // whisper.cpp's own message for this is vaguer, when it notices at all
+      if (ctx_) whisper_free(ctx_);
       ctx_ = nullptr;
-      log = "the file ends inside a tensor";
+      log = "the file ends inside a tensor (truncated)";
     }
     if (!ctx_) {
       while (!log.empty() && log.back() == '\n') log.pop_back();
