@@ -15,8 +15,8 @@ set(CMAKE_CXX_COMPILER_TARGET ${RM_WASI_TRIPLE})
 set(CMAKE_EXECUTABLE_SUFFIX .wasm)
 
 set(RM_WASI_INCLUDES "-nostdlibinc -isystem ${RM_CLANG_RESOURCE}/include -isystem /usr/include/wasm32-wasi")
-set(CMAKE_C_FLAGS_INIT "${RM_WASI_INCLUDES} -msimd128")
-set(CMAKE_CXX_FLAGS_INIT "-nostdinc++ -isystem /usr/include/wasm32-wasi/c++/v1 ${RM_WASI_INCLUDES} -msimd128 -fno-exceptions")
+set(CMAKE_C_FLAGS_INIT "${RM_WASI_INCLUDES} -msimd128 ${RM_WASI_EXTRA_FLAGS}")
+set(CMAKE_CXX_FLAGS_INIT "-nostdinc++ -isystem /usr/include/wasm32-wasi/c++/v1 ${RM_WASI_INCLUDES} -msimd128 -fno-exceptions ${RM_WASI_EXTRA_FLAGS}")
 # 8 MiB of wasm stack: the default 64 KiB is too small for real work.
 set(CMAKE_EXE_LINKER_FLAGS_INIT
     "-fuse-ld=lld -nostdlib++ -L/usr/lib/wasm32-wasi -Wl,-z,stack-size=8388608 -Wl,--strip-debug")

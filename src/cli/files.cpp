@@ -1,5 +1,7 @@
 #include "cli/files.hpp"
 
+#include "core/path.hpp"
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -8,7 +10,7 @@ namespace rm {
 
 Result<std::string> read_file(const std::string& path) {
   const bool is_stdin = path == "-";
-  std::FILE* f = is_stdin ? stdin : std::fopen(path.c_str(), "rb");
+  std::FILE* f = is_stdin ? stdin : std::fopen(open_path(path).c_str(), "rb");
   if (!f)
     return fail(ErrorKind::InvalidInput, "file_not_readable", "cannot read '" + path + "': " + std::strerror(errno));
   std::string data;
@@ -22,7 +24,7 @@ Result<std::string> read_file(const std::string& path) {
 }
 
 Result<> write_file(const std::string& path, const std::string& data) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
+  std::FILE* f = std::fopen(open_path(path).c_str(), "wb");
   if (!f)
     return fail(ErrorKind::InvalidInput, "file_not_writable", "cannot write '" + path + "': " + std::strerror(errno));
   const bool ok = std::fwrite(data.data(), 1, data.size(), f) == data.size();

@@ -1,5 +1,9 @@
 #include "core/path.hpp"
 
+#include <unistd.h>
+
+#include <vector>
+
 namespace rm {
 
 std::string dir_of(const std::string& path) {
@@ -16,6 +20,31 @@ std::string join_path(const std::string& dir, const std::string& rel) {
   if (dir.empty() || dir == ".") return r.empty() ? "." : r;
   if (r.empty()) return dir;
   return dir.back() == '/' ? dir + r : dir + "/" + r;
+}
+
+std::string open_path(const std::string& path) {
+  std::string full = path;
+  if (full.empty() || full.front() != '/') {
+    char cwd[4096];
+    if (!getcwd(cwd, sizeof cwd)) return path;
+    full = std::string(cwd) + "/" + path;
+  }
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (start <= full.size()) {
+    std::size_t end = full.find('/', start);
+    if (end == std::string::npos) end = full.size();
+    std::string part = full.substr(start, end - start);
+    if (part == "..") {
+      if (!parts.empty()) parts.pop_back();
+    } else if (!part.empty() && part != ".") {
+      parts.push_back(std::move(part));
+    }
+    start = end + 1;
+  }
+  std::string out;
+  for (const auto& p : parts) out += "/" + p;
+  return out.empty() ? "/" : out;
 }
 
 }  // namespace rm

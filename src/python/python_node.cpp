@@ -144,7 +144,7 @@ class GenericPythonNode final : public Node {
         std::string source = code, filename = "<inline code of node '" + ctx.id + "'>";
         if (!file.empty()) {
           filename = join_path(ctx.pipeline_dir, file);
-          std::FILE* f = std::fopen(filename.c_str(), "rb");
+          std::FILE* f = std::fopen(open_path(filename).c_str(), "rb");
           if (!f)
             return fail(ErrorKind::InvalidInput, "python_import_error", "cannot read Python file '" + filename + "'");
           char buf[65536];

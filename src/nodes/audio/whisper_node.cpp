@@ -7,10 +7,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
 #include <string>
-#include <thread>
 
+#include "core/executor.hpp"
 #include "core/path.hpp"
 #include "core/registry.hpp"
 #include "whisper.h"
@@ -55,25 +54,26 @@ class WhisperNode final : public Node {
   ~WhisperNode() override { close(); }
 
   Result<> open(const Params& p, const NodeContext& ctx) override {
-    static std::once_flag quiet;
-    std::call_once(quiet, [] {
+    static const bool quiet = [] {
       // On a failed GGML_ASSERT ggml would start gdb to print a backtrace: not in a pipeline.
       setenv("GGML_NO_BACKTRACE", "1", 0);
       whisper_log_set(on_log, nullptr);
       ggml_log_set(on_log, nullptr);
-    });
+      return true;
+    }();
+    (void)quiet;
     const std::string path = join_path(ctx.pipeline_dir, p.string("model"));
     language_ = p.string("language");
     translate_ = p.boolean("translate");
     threads_ = static_cast<int>(p.integer("n_threads"));
     max_tokens_ = static_cast<int>(p.integer("max_tokens"));
     suppress_eot_ = p.boolean("suppress_end_of_text");
-    if (threads_ <= 0) threads_ = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+    if (threads_ <= 0) threads_ = std::min(4, default_thread_count());  // 1 on single-threaded targets
     if (language_ != "auto" && whisper_lang_id(language_.c_str()) < 0)
       return fail(ErrorKind::InvalidInput, "invalid_param_value", "unknown language '" + language_ + "' (or 'auto')");
 
     FileLoader file;
-    file.file = std::fopen(path.c_str(), "rb");
+    file.file = std::fopen(open_path(path).c_str(), "rb");
     if (!file.file)
       return fail(ErrorKind::InvalidInput, "model_not_found",
                   "cannot open the Whisper model '" + path + "': " + std::strerror(errno));
