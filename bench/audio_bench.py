@@ -2,7 +2,7 @@
 """Audio benchmarks, measured in one run:
 
   * whisper_full on a 30 s window with the tiny-shaped synthetic model (n_state 384, 4+4 layers),
-    native with 1 and 2 threads, f16 and q8_0 weights (all-f32 files fail whisper.cpp 1.9.1's
+    native with 1 and 2 threads and WASI (Node) with 1 thread, f16 and q8_0 weights (all-f32 files fail whisper.cpp 1.9.1's
     convolution check); reported as the WhisperNode's time from the CLI, best of 2;
   * resampling 60 s of 44.1 kHz stereo to 16 kHz mono: AudioResampleNode (native and WASI) vs sox.
 
@@ -49,8 +49,17 @@ def main():
                 ms = min(run_ms([CLI, "run", f"{rel}/w.json", "-i", f"{rel}/30s.wav"], REPO) for _ in range(2))
                 results[(t, threads)] = ms
                 print(f"  native {t:5s} {threads} thread(s): {ms:8.1f} ms")
+            # WASI: one thread (the full module, under Node's JS host), the same manifest and audio.
+            manifest["nodes"][0]["params"]["n_threads"] = 1
+            with open(f"{tmp}/w.json", "w") as f:
+                json.dump(manifest, f)
+            wasi = min(run_ms(["node", os.path.join(REPO, "tools/remotemedia-wasi"), "--dir", models, "run", f"{rel}/w.json",
+                               "-i", f"{rel}/30s.wav"], REPO) for _ in range(2))
+            results[(t, "wasi")] = wasi
+            print(f"  WASI   {t:5s} 1 thread   : {wasi:8.1f} ms")
         for t in ("f16", "q8_0"):
-            print(f"  {t}: 2 threads / 1 thread = {results[(t, 2)] / results[(t, 1)]:.2f}")
+            print(f"  {t}: native 2 threads / 1 thread = {results[(t, 2)] / results[(t, 1)]:.2f}; "
+                  f"WASI / native at 1 thread = {results[(t, 'wasi')] / results[(t, 1)]:.2f}")
 
         subprocess.run(["sox", "-n", "-r", "44100", "-c", "2", "-b", "16", f"{tmp}/60s.wav", "synth", "60", "sine", "440",
                         "sine", "660"], check=True)
