@@ -204,30 +204,21 @@ class HostDir extends Fd {
     return { ret: 0, dirent: new wasi.Dirent(cookie + 1n, 0n, name, type) };
   }
   path_create_directory(path: string) {
-    const host = this.resolve(path);
-    if (host === null) return wasi.ERRNO_NOTCAPABLE;
-    try {
-      fs.mkdirSync(host);
-      return 0;
-    } catch (e) {
-      return errnoOf(e);
-    }
+    return this.onHost(path, (host) => fs.mkdirSync(host));
   }
   path_unlink_file(path: string) {
-    const host = this.resolve(path);
-    if (host === null) return wasi.ERRNO_NOTCAPABLE;
-    try {
-      fs.unlinkSync(host);
-      return 0;
-    } catch (e) {
-      return errnoOf(e);
-    }
+    return this.onHost(path, (host) => fs.unlinkSync(host));
   }
   path_remove_directory(path: string) {
+    return this.onHost(path, (host) => fs.rmdirSync(host));
+  }
+
+  /** Runs a host file operation on a guest path: a WASI errno, 0 on success. */
+  private onHost(path: string, op: (host: string) => void): number {
     const host = this.resolve(path);
     if (host === null) return wasi.ERRNO_NOTCAPABLE;
     try {
-      fs.rmdirSync(host);
+      op(host);
       return 0;
     } catch (e) {
       return errnoOf(e);

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/registry.hpp"
+#include "nodes/audio/audio_input.hpp"
 
 namespace rm {
 namespace {
@@ -22,8 +23,7 @@ class AudioChunkerNode final : public Node {
   }
 
   Result<> process(Value item, Emitter& out) override {
-    const Audio* a = item.audio();
-    if (!a) return node_error("not_audio", std::string("expected audio, got ") + kind_name(item.kind()));
+    RM_TRY(a, audio_input(item));
     if (rate_ == 0) {
       rate_ = a->sample_rate;
       channels_ = a->channels;

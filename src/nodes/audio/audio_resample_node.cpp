@@ -1,6 +1,7 @@
 // AudioResampleNode: audio to `target_sample_rate` (band-limited sinc, resample.hpp), optionally
 // mixed down to mono. Each item is resampled on its own.
 #include "core/registry.hpp"
+#include "nodes/audio/audio_input.hpp"
 #include "nodes/audio/resample.hpp"
 
 namespace rm {
@@ -22,11 +23,7 @@ class AudioResampleNode final : public Node {
   }
 
   Result<> process(Value item, Emitter& out) override {
-    const Audio* a = item.audio();
-    if (!a) {
-      return node_error("not_audio", std::string("expected audio, got ") + kind_name(item.kind()) +
-                                         " (feed a WAV file with -i, or the __audio__ JSON form)");
-    }
+    RM_TRY(a, audio_input(item));
     std::vector<float> samples;
     int channels = a->channels;
     if (channels_ == 1 && channels > 1) {

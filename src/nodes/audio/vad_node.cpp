@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "core/registry.hpp"
+#include "nodes/audio/audio_input.hpp"
 #include "nodes/audio/resample.hpp"
 
 namespace rm {
@@ -33,8 +34,7 @@ class VADNode final : public Node {
   }
 
   Result<> process(Value item, Emitter& out) override {
-    const Audio* a = item.audio();
-    if (!a) return node_error("not_audio", std::string("expected audio, got ") + kind_name(item.kind()));
+    RM_TRY(a, audio_input(item));
     const std::vector<float> mono = mix_to_mono(a->view(), a->channels);
     const double rate = a->sample_rate;
     const auto frame = std::max<std::size_t>(1, static_cast<std::size_t>(rate * frame_ms_ / 1000.0));

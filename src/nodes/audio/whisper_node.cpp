@@ -12,6 +12,7 @@
 #include "core/executor.hpp"
 #include "core/path.hpp"
 #include "core/registry.hpp"
+#include "nodes/audio/audio_input.hpp"
 #include "whisper.h"
 
 namespace rm {
@@ -99,8 +100,7 @@ class WhisperNode final : public Node {
   }
 
   Result<> process(Value item, Emitter& out) override {
-    const Audio* a = item.audio();
-    if (!a) return node_error("not_audio", std::string("expected audio, got ") + kind_name(item.kind()));
+    RM_TRY(a, audio_input(item));
     if (a->sample_rate != WHISPER_SAMPLE_RATE || a->channels != 1)
       return node_error("wrong_audio_format", "Whisper needs 16000 Hz mono audio, got " +
                                                   std::to_string(a->sample_rate) + " Hz with " +

@@ -57,4 +57,26 @@ Result<Json> apply_arithmetic(const Json& value, ArithOp op, const Json& operand
   return Json(std::move(out));
 }
 
+Result<> ArithmeticNode::open(const Params& params, const NodeContext&) {
+  if (!op_) {
+    const std::string& op = params.string("operation");
+    op_ = op == "add"        ? ArithOp::Add
+          : op == "subtract" ? ArithOp::Subtract
+          : op == "multiply" ? ArithOp::Multiply
+                             : ArithOp::Divide;
+  }
+  operand_ = *params.find(operand_param_);
+  return {};
+}
+
+Result<> ArithmeticNode::process(Value item, Emitter& out) {
+  if (!item.is_json()) {
+    out.emit(std::move(item));
+    return {};
+  }
+  RM_TRY(result, apply_arithmetic(item.json(), *op_, operand_));
+  out.emit(std::move(result));
+  return {};
+}
+
 }  // namespace rm
