@@ -170,3 +170,116 @@ try {
   showError({ message: `could not load the module: ${e.message}` });
   setState("error", "module not loaded");
 }
+
+// ---- speech to text: a WAV file or the microphone -> resample, VAD, Whisper, all in the worker.
+const TRANSCRIBE = {
+  version: "v1",
+  metadata: { name: "transcribe-in-the-page" },
+  nodes: [
+    { id: "resample", node_type: "AudioResampleNode", params: { target_sample_rate: 16000, channels: 1 } },
+    { id: "vad", node_type: "VADNode" },
+    { id: "whisper", node_type: "WhisperNode",
+      params: { model: "/work/model.bin", max_tokens: 8, suppress_end_of_text: true } },
+  ],
+  connections: [{ from: "resample", to: "vad" }, { from: "resample", to: "whisper" }],
+};
+let model = null;
+window.TRANSCRIBE_FOR_TESTS = TRANSCRIBE;
+
+/** Float32 mono samples -> a 32-bit float WAV file. */
+function encodeWav(samples, rate) {
+  const bytes = new ArrayBuffer(44 + samples.length * 4);
+  const v = new DataView(bytes);
+  const text = (at, s) => [...s].forEach((c, i) => v.setUint8(at + i, c.charCodeAt(0)));
+  text(0, "RIFF"); v.setUint32(4, 36 + samples.length * 4, true); text(8, "WAVEfmt ");
+  v.setUint32(16, 16, true); v.setUint16(20, 3, true); v.setUint16(22, 1, true);
+  v.setUint32(24, rate, true); v.setUint32(28, rate * 4, true); v.setUint16(32, 4, true); v.setUint16(34, 32, true);
+  text(36, "data"); v.setUint32(40, samples.length * 4, true);
+  new Float32Array(bytes, 44).set(samples);
+  return new Uint8Array(bytes);
+}
+
+async function drawWaveform(wavBytes, segments) {
+  const svg = $("waveform");
+  const ctx = new OfflineAudioContext(1, 1, 16000);
+  const audio = await ctx.decodeAudioData(wavBytes.slice().buffer);
+  const data = audio.getChannelData(0);
+  const columns = 800, per = Math.max(1, Math.floor(data.length / columns));
+  let top = "", bottom = "";
+  for (let x = 0; x < columns; ++x) {
+    let lo = 0, hi = 0;
+    for (let i = x * per; i < Math.min(data.length, (x + 1) * per); ++i) { lo = Math.min(lo, data[i]); hi = Math.max(hi, data[i]); }
+    top += `${x},${(60 - hi * 58).toFixed(1)} `;
+    bottom = `${x},${(60 - lo * 58).toFixed(1)} ` + bottom;
+  }
+  const seconds = audio.duration || 1;
+  svg.innerHTML = `<polygon class="wave" points="${top}${bottom}"/>` + segments.map((s) =>
+    `<rect class="segment" x="${(s.start / seconds) * 800}" y="2" width="${((s.end - s.start) / seconds) * 800}" height="116"/>`).join("");
+}
+
+async function transcribe(wavBytes) {
+  $("speech-status").textContent = "transcribing…";
+  document.body.dataset.speech = "running";
+  $("transcript").replaceChildren();
+  try {
+    model ??= new Uint8Array(await (await fetch("/models/micro-f16.bin")).arrayBuffer());
+    const enc = new TextEncoder();
+    const t0 = performance.now();
+    const r = await runner.exec(["run", "/work/pipeline.json", "-i", "/work/input.wav", "--error-format", "json"], "",
+      { "/work": { "pipeline.json": enc.encode(JSON.stringify(TRANSCRIBE)), "input.wav": wavBytes, "model.bin": model } });
+    if (r.exitCode !== 0) throw new RemoteMediaError(JSON.parse(r.stderr.trim().split("\n").pop()).error, r.exitCode);
+    const [vad, whisper] = JSON.parse(r.stdout).outputs;  // sinks in execution order
+    window.lastTranscript = { vad, whisper, stdout: r.stdout };
+    for (const s of whisper.segments) {
+      const li = document.createElement("li");
+      const time = document.createElement("span");
+      time.className = "time";
+      time.textContent = `${s.start.toFixed(2)}–${s.end.toFixed(2)} s`;
+      li.append(time, s.text.trim());
+      $("transcript").append(li);
+    }
+    await drawWaveform(wavBytes, vad.segments);
+    $("speech-status").textContent = `${vad.segments.length} speech segment(s), ${whisper.audio_duration.toFixed(2)} s of audio, ` +
+      `${(performance.now() - t0).toFixed(0)} ms`;
+    document.body.dataset.speech = "done";
+    setState("idle", "ready");
+  } catch (e) {
+    showError(e instanceof RemoteMediaError ? e.error : { message: String(e?.message ?? e) });
+    $("speech-status").textContent = "failed";
+    document.body.dataset.speech = "error";
+    setState("error", "error");
+  }
+}
+
+$("wav-file").addEventListener("change", async (e) => {
+  const file = e.target.files[0];
+  if (file) await transcribe(new Uint8Array(await file.arrayBuffer()));
+});
+
+let recording = null;
+$("record").addEventListener("click", async () => {
+  if (recording) {  // stop
+    const { stream, ctx, chunks, node } = recording;
+    recording = null;
+    node.disconnect();
+    stream.getTracks().forEach((t) => t.stop());
+    await ctx.close();
+    $("record").textContent = "Record";
+    const samples = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));
+    let at = 0;
+    for (const c of chunks) { samples.set(c, at); at += c.length; }
+    await transcribe(encodeWav(samples, ctx.sampleRate));
+    return;
+  }
+  const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+  const ctx = new AudioContext();
+  const source = ctx.createMediaStreamSource(stream);
+  const node = ctx.createScriptProcessor(4096, 1, 1);
+  const chunks = [];
+  node.onaudioprocess = (ev) => chunks.push(new Float32Array(ev.inputBuffer.getChannelData(0)));
+  source.connect(node);
+  node.connect(ctx.destination);
+  recording = { stream, ctx, chunks, node };
+  $("record").textContent = "Stop";
+  $("speech-status").textContent = "recording…";
+});

@@ -12,11 +12,12 @@ import { chromium } from "playwright-core";
 
 const repo = fileURLToPath(new URL("../..", import.meta.url));
 const native = process.env.RM_NATIVE ?? join(repo, "build/native/remotemedia");
+const native_cli = () => native;
 const casesDir = join(repo, "tests/conformance/cases");
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
-let server, base, context, page, profile;
+let server, base, context, page, profile, speechWav;
 const consoleErrors = [];
 
 before(async () => {
@@ -29,7 +30,12 @@ before(async () => {
     server.on("exit", (code) => reject(new Error(`tools/serve exited with ${code}`)));
   });
   profile = mkdtempSync(join(tmpdir(), "rm-chromium-"));
-  context = await chromium.launchPersistentContext(profile, { executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
+  // Speech for the file picker and for Chromium's fake microphone.
+  speechWav = join(profile, "..", `${profile.split("/").pop()}-speech.wav`);
+  const spoken = spawnSync("espeak-ng", ["-w", speechWav, "Hello from the microphone, this is remote media."]);
+  assert.equal(spoken.status, 0, "espeak-ng failed");
+  const media = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-audio-capture=${speechWav}`];
+  context = await chromium.launchPersistentContext(profile, { executablePath: "/usr/bin/chromium", headless: true, args: [...CHROMIUM_ARGS, ...media] });
   page = context.pages()[0] ?? (await context.newPage());
   page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
   page.on("pageerror", (e) => consoleErrors.push(String(e)));
@@ -41,6 +47,7 @@ after(async () => {
   await context?.close();
   server?.kill();
   if (profile) rmSync(profile, { recursive: true, force: true });
+  if (speechWav) rmSync(speechWav, { force: true });
 });
 
 const TIMING = /"execution_time_ms":[-0-9.eE+]+/g;
@@ -138,6 +145,45 @@ test("an invalid manifest shows a readable error in place", async () => {
   await page.click("#run");
   await page.waitForFunction(() => document.body.dataset.state === "error");
   assert.match(await page.textContent("#error"), /line 2, column 13/);
+});
+
+test("the page transcribes a WAV file exactly as the native CLI does", async () => {
+  await page.setInputFiles("#wav-file", speechWav);
+  await page.waitForFunction(() => document.body.dataset.speech === "done" || document.body.dataset.speech === "error", null, { timeout: 120000 });
+  const got = await page.evaluate(() => window.lastTranscript);
+  assert.ok(got, "no transcript");
+  // The same pipeline natively, with the same model and audio.
+  const manifest = JSON.parse(await page.evaluate(() => JSON.stringify(window.TRANSCRIBE_FOR_TESTS)));
+  manifest.nodes[2].params.model = join(repo, "build/models/micro-f16.bin");
+  const dir = mkdtempSync(join(tmpdir(), "rm-native-"));
+  try {
+    const path = join(dir, "pipeline.json");
+    (await import("node:fs")).writeFileSync(path, JSON.stringify(manifest));
+    const native = spawnSync(native_cli(), ["run", path, "-i", speechWav, "--threads", "1"], { encoding: "utf8" });
+    assert.equal(native.status, 0, native.stderr);
+    const [vad, whisper] = JSON.parse(native.stdout).outputs;
+    assert.deepEqual(got.vad, vad);
+    assert.deepEqual(got.whisper, whisper);
+    assert.ok(vad.segments.length >= 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.ok((await page.locator("#transcript li").count()) >= 1);
+  assert.ok((await page.locator("#waveform .segment").count()) >= 1);
+  await page.screenshot({ path: join(repo, "build/screenshots/demo-speech.png"), fullPage: true });
+});
+
+test("the page records from the microphone and transcribes it", async () => {
+  await page.click("#record");
+  await page.waitForFunction(() => document.getElementById("speech-status").textContent === "recording…");
+  await page.waitForTimeout(3000);  // let the fake microphone play the sentence
+  await page.click("#record");
+  await page.waitForFunction(() => document.body.dataset.speech === "done" || document.body.dataset.speech === "error", null, { timeout: 120000 });
+  assert.equal(await page.evaluate(() => document.body.dataset.speech), "done");
+  const got = await page.evaluate(() => window.lastTranscript);
+  assert.ok(got.vad.segments.length >= 1, "no speech found in the recording");
+  assert.ok(got.whisper.segments.length >= 1);
+  assert.ok(got.whisper.audio_duration > 2);
 });
 
 test("the page logged no console errors", () => {
