@@ -39,14 +39,12 @@ class Run final : public StepRunner {
       : g_(g), nodes_(nodes), inputs_(std::move(inputs)), batch_size_(batch_size) {
     const std::size_t n = g.manifest.nodes.size();
     batches_ = (inputs_.size() + batch_size_ - 1) / batch_size_ + 1;  // + the end-of-input step
-    rank_.resize(n);
-    for (std::size_t r = 0; r < n; ++r) rank_[static_cast<std::size_t>(g.order[r])] = static_cast<int>(r);
     out_.resize(n);
     readers_left_ = std::make_unique<std::atomic<int>[]>(n * batches_);
     errors_.resize(n);
     for (std::size_t k = 0; k < n; ++k) {
       out_[k].resize(batches_);
-      int readers = g.succs[k].empty() ? 0 : static_cast<int>(g.succs[k].size());
+      const auto readers = static_cast<int>(g.succs[k].size());
       for (std::size_t b = 0; b < batches_; ++b) readers_left_[k * batches_ + b].store(readers);
     }
   }
@@ -56,7 +54,7 @@ class Run final : public StepRunner {
   const std::vector<int>& order() const override { return g_.order; }
   const std::vector<int>& preds(int k) const override { return g_.preds[static_cast<std::size_t>(k)]; }
   const std::vector<int>& succs(int k) const override { return g_.succs[static_cast<std::size_t>(k)]; }
-  int rank(int k) const override { return rank_[static_cast<std::size_t>(k)]; }
+  int rank(int k) const override { return g_.rank[static_cast<std::size_t>(k)]; }
 
   bool step(int k, std::size_t b) override {
     const auto ku = static_cast<std::size_t>(k);
@@ -154,7 +152,6 @@ class Run final : public StepRunner {
   std::vector<Value> inputs_;
   std::size_t batch_size_;
   std::size_t batches_;
-  std::vector<int> rank_;
   std::vector<std::vector<Batch>> out_;
   std::unique_ptr<std::atomic<int>[]> readers_left_;
   // One slot per node: a node runs one step at a time and none after it failed, so no lock.

@@ -275,9 +275,11 @@ Result<Graph> build_graph(Manifest manifest, const Registry& registry) {
     }
   }
 
-  std::vector<int> rank(n);
-  for (std::size_t r = 0; r < n; ++r) rank[static_cast<std::size_t>(g.order[r])] = static_cast<int>(r);
-  auto by_rank = [&](int a, int b) { return rank[static_cast<std::size_t>(a)] < rank[static_cast<std::size_t>(b)]; };
+  g.rank.resize(n);
+  for (std::size_t r = 0; r < n; ++r) g.rank[static_cast<std::size_t>(g.order[r])] = static_cast<int>(r);
+  auto by_rank = [&](int a, int b) {
+    return g.rank[static_cast<std::size_t>(a)] < g.rank[static_cast<std::size_t>(b)];
+  };
   for (std::size_t i = 0; i < n; ++i) {
     std::sort(g.preds[i].begin(), g.preds[i].end(), by_rank);
     std::sort(g.succs[i].begin(), g.succs[i].end(), by_rank);

@@ -45,6 +45,7 @@ struct Graph {
   std::vector<std::vector<int>> preds;  // by node index, ordered by execution rank
   std::vector<std::vector<int>> succs;  // by node index, ordered by execution rank
   std::vector<int> order;               // node indices in execution order
+  std::vector<int> rank;                // by node index: its position in `order`
   std::vector<int> sinks;               // node indices without successors, in execution order
   std::size_t source_count = 0;
   Json info_json() const;  // {"node_count","source_count","sink_count","execution_order"}
