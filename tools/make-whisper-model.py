@@ -111,21 +111,21 @@ def main():
         tensor("encoder.conv2.weight", [3, n, n], vtype)
         tensor("encoder.conv2.bias", [1, n], "f32")
         norm("encoder.ln_post", n)
+        def block(prefix, cross):
+            mlp(prefix)
+            norm(prefix + ".attn_ln", n)
+            attention(prefix + ".attn")
+            if cross:  # decoder blocks also attend to the encoder's output
+                norm(prefix + ".cross_attn_ln", n)
+                attention(prefix + ".cross_attn")
+
         for i in range(n_audio_layer):
-            b = f"encoder.blocks.{i}"
-            mlp(b)
-            norm(b + ".attn_ln", n)
-            attention(b + ".attn")
+            block(f"encoder.blocks.{i}", cross=False)
         tensor("decoder.positional_embedding", [n, n_text_ctx], "f32")
         tensor("decoder.token_embedding.weight", [n, n_vocab], wtype)
         norm("decoder.ln", n)
         for i in range(n_text_layer):
-            b = f"decoder.blocks.{i}"
-            mlp(b)
-            norm(b + ".attn_ln", n)
-            attention(b + ".attn")
-            norm(b + ".cross_attn_ln", n)
-            attention(b + ".cross_attn")
+            block(f"decoder.blocks.{i}", cross=True)
 
 
 if __name__ == "__main__":
