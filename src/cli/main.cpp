@@ -113,6 +113,12 @@ struct RunArgs {
   bool pretty = false;
 };
 
+// An error about the input, its message prefixed with where the input came from.
+std::unexpected<Error> input_error(Error e, const std::string& source) {
+  e.message = source + ": " + e.message;
+  return fail(std::move(e));
+}
+
 // Reads the manifest, and the input items: --input JSON, -i FILE (a JSON array, or a WAV file that
 // becomes one audio item), or input_data in the stdin envelope.
 Result<std::pair<Json, std::vector<Value>>> load_request(const RunArgs& args) {
@@ -135,32 +141,20 @@ Result<std::pair<Json, std::vector<Value>>> load_request(const RunArgs& args) {
   }
   if (!args.input_json.empty()) {
     auto parsed = parse_json(args.input_json);
-    if (!parsed) {
-      Error e = parsed.error();
-      e.message = "--input: " + e.message;
-      return fail(std::move(e));
-    }
+    if (!parsed) return input_error(parsed.error(), "--input");
     inputs = std::move(*parsed);
   } else if (!args.input_file.empty()) {
     RM_TRY(input_text, read_file(args.input_file));
     const auto bytes = std::as_bytes(std::span(input_text.data(), input_text.size()));
     if (looks_like_wav(bytes)) {
       auto audio = decode_wav(bytes);
-      if (!audio) {
-        Error e = audio.error();
-        e.message = args.input_file + ": " + e.message;
-        return fail(std::move(e));
-      }
+      if (!audio) return input_error(audio.error(), args.input_file);
       std::vector<Value> items;
       items.emplace_back(std::move(*audio));
       return std::pair{std::move(manifest), std::move(items)};
     }
     auto parsed = parse_json(input_text);
-    if (!parsed) {
-      Error e = parsed.error();
-      e.message = args.input_file + ": " + e.message;
-      return fail(std::move(e));
-    }
+    if (!parsed) return input_error(parsed.error(), args.input_file);
     inputs = std::move(*parsed);
   }
   RM_TRY(items, inputs_from_json(inputs));
