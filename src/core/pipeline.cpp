@@ -22,17 +22,22 @@ Result<std::vector<Value>> inputs_from_json(const Json& inputs) {
   std::vector<Value> items;
   items.reserve(inputs.as_array().size());
   for (std::size_t i = 0; i < inputs.as_array().size(); ++i) {
-    auto v = value_from_json(inputs.as_array()[i]);
-    if (!v) {
-      Error e = v.error();
-      e.field = "input[" + std::to_string(i) + "]";
-      e.item = static_cast<long long>(i);
-      e.message = "input item " + std::to_string(i) + ": " + e.message;
-      return fail(std::move(e));
-    }
-    items.push_back(std::move(*v));
+    RM_TRY(v, input_from_json(inputs.as_array()[i], i));
+    items.push_back(std::move(v));
   }
   return items;
+}
+
+Result<Value> input_from_json(Json item, std::size_t index) {
+  auto v = value_from_json(std::move(item));
+  if (!v) {
+    Error e = v.error();
+    e.field = "input[" + std::to_string(index) + "]";
+    e.item = static_cast<long long>(index);
+    e.message = "input item " + std::to_string(index) + ": " + e.message;
+    return fail(std::move(e));
+  }
+  return std::move(*v);
 }
 
 Result<Json> run_pipeline(const Graph& graph, const Json& inputs, const ExecutionOptions& options) {
@@ -40,18 +45,22 @@ Result<Json> run_pipeline(const Graph& graph, const Json& inputs, const Executio
   return run_pipeline(graph, std::move(items), options);
 }
 
-Result<Json> run_pipeline(const Graph& graph, std::vector<Value> items, const ExecutionOptions& options) {
+Result<RunOutput> run_graph(const Graph& graph, std::vector<Value> items, const ExecutionOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   RM_TRY(outputs, execute(graph, std::move(items), options));
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return RunOutput{std::move(outputs), static_cast<double>(static_cast<long long>(ms * 1000)) / 1000.0};
+}
 
+Result<Json> run_pipeline(const Graph& graph, std::vector<Value> items, const ExecutionOptions& options) {
+  RM_TRY(run, run_graph(graph, std::move(items), options));
   Json::Array out;
-  out.reserve(outputs.size());
-  for (const auto& v : outputs) out.push_back(value_to_json(v));
+  out.reserve(run.outputs.size());
+  for (const auto& v : run.outputs) out.push_back(value_to_json(v));
   Json response = Json::object();
   response.set("status", "success");
   response.set("outputs", Json(std::move(out)));
-  response.set("execution_time_ms", static_cast<double>(static_cast<long long>(ms * 1000)) / 1000.0);
+  response.set("execution_time_ms", run.execution_time_ms);
   response.set("graph_info", graph.info_json());
   return response;
 }

@@ -18,6 +18,13 @@ namespace rm::py {
 namespace {
 
 Result<> start() {
+  if (Py_IsInitialized()) {
+    // Loaded as the extension module (remotemedia._core) by a running interpreter: use that one
+    // interpreter as it is (its sys.path, its stdout); a second Py_Initialize would break it.
+    Gil gil;
+    init_marshal();
+    return {};
+  }
   PyConfig config;
   PyConfig_InitPythonConfig(&config);
   config.install_signal_handlers = 0;  // Ctrl-C stays the host process's business

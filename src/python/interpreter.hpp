@@ -13,7 +13,9 @@
 
 namespace rm::py {
 
-// Starts the interpreter (once) with the runtime's `remotemedia` package importable.
+// Starts the interpreter (once) with the runtime's `remotemedia` package importable. Inside an
+// interpreter that is already running (the extension module), only prepares the marshaling; call
+// it first with the GIL held there, so no other thread waits for the GIL inside this once-only step.
 Result<> ensure_started();
 
 class Gil {
@@ -42,7 +44,11 @@ class Ref {
     std::swap(p_, o.p_);
     return *this;
   }
-  ~Ref() { Py_XDECREF(p_); }
+  // After the interpreter finalized (the extension module's case: C++ statics such as registry
+  // entries die after Python at exit), the object is gone with it: nothing to release.
+  ~Ref() {
+    if (p_ && Py_IsInitialized()) Py_DECREF(p_);
+  }
   PyObject* get() const { return p_; }
   PyObject* release() { return std::exchange(p_, nullptr); }
   explicit operator bool() const { return p_ != nullptr; }
