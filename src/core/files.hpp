@@ -1,4 +1,4 @@
-// File and stream I/O for the CLI. Plain stdio only: it is all WASI preview1 offers.
+// Whole-file I/O for the front ends (CLI, packages). Plain stdio only: it is all WASI preview1 offers.
 #pragma once
 
 #include <string>

@@ -64,13 +64,56 @@ Result<const Json*> aliased_field(const Json& obj, std::string_view canonical, s
   return r;
 }
 
+// "1.2.3" -> {1, 2, 3}; empty when it is not a version.
+std::vector<int> version_parts(const std::string& v) {
+  std::vector<int> parts;
+  std::size_t start = 0;
+  while (start <= v.size()) {
+    std::size_t end = v.find('.', start);
+    if (end == std::string::npos) end = v.size();
+    const std::string part = v.substr(start, end - start);
+    if (part.empty() || part.size() > 6 || part.find_first_not_of("0123456789") != std::string::npos) return {};
+    parts.push_back(std::stoi(part));
+    start = end + 1;
+  }
+  return parts;
+}
+
+// The runtime block a package's manifest carries: what it was built for and what it needs.
+Result<> check_runtime(const Json& runtime) {
+  RM_CHECK(check_fields(runtime, {"target", "min_version", "features"}, "runtime"));
+  RM_TRY(target, typed_field(runtime, "target", Json::Kind::String, "runtime", false));
+  if (target && target->as_string() != "wasm32-wasi")
+    return fail(invalid("unsupported_target", "runtime.target",
+                        "unsupported runtime target \"" + target->as_string() + "\" (supported: \"wasm32-wasi\")"));
+  RM_TRY(min_version, typed_field(runtime, "min_version", Json::Kind::String, "runtime", false));
+  if (min_version) {
+    const auto needed = version_parts(min_version->as_string());
+    if (needed.empty())
+      return fail(invalid("invalid_field_type", "runtime.min_version", "runtime.min_version must look like \"1.2.3\""));
+    if (version_parts(RM_VERSION) < needed)
+      return fail(invalid(
+          "runtime_too_old", "runtime.min_version",
+          "this pipeline needs remotemedia " + min_version->as_string() + " or newer (this is " + RM_VERSION + ")"));
+  }
+  RM_TRY(features, typed_field(runtime, "features", Json::Kind::Array, "runtime", false));
+  if (features)
+    for (std::size_t i = 0; i < features->as_array().size(); ++i) {
+      const Json& f = features->as_array()[i];
+      const std::string field = "runtime.features[" + std::to_string(i) + "]";
+      if (!f.is_string() || (f.as_string() != "python" && f.as_string() != "whisper"))
+        return fail(invalid("unknown_feature", field, field + " must be \"python\" or \"whisper\""));
+    }
+  return {};
+}
+
 }  // namespace
 
 Result<Manifest> parse_manifest(const Json& doc) {
   if (!doc.is_object())
     return fail(
         invalid("invalid_manifest", "", std::string("a manifest must be a JSON object, got ") + kind_name(doc.kind())));
-  RM_CHECK(check_fields(doc, {"version", "metadata", "nodes", "connections", "edges", "python"}, ""));
+  RM_CHECK(check_fields(doc, {"version", "metadata", "nodes", "connections", "edges", "python", "runtime"}, ""));
   Manifest m;
 
   RM_TRY(version, typed_field(doc, "version", Json::Kind::String, "", true));
@@ -101,6 +144,12 @@ Result<Manifest> parse_manifest(const Json& doc) {
         }
     }
     m.python = *python;
+  }
+
+  RM_TRY(runtime, typed_field(doc, "runtime", Json::Kind::Object, "", false));
+  if (runtime) {
+    RM_CHECK(check_runtime(*runtime));
+    m.runtime = *runtime;
   }
 
   RM_TRY(nodes, typed_field(doc, "nodes", Json::Kind::Array, "", true));

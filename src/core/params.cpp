@@ -37,6 +37,7 @@ Json ParamSpec::to_json() const {
     for (const auto& s : aliases) a.push_back(s);
     j.set("aliases", std::move(a));
   }
+  if (file) j.set("file", true);
   j.set("doc", doc);
   return j;
 }

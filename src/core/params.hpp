@@ -21,6 +21,7 @@ struct ParamSpec {
   bool required = false;
   std::vector<std::string> choices;  // for Enum
   std::vector<std::string> aliases;  // draft spellings accepted for this name
+  bool file = false;                 // a file relative to the manifest: `pack` puts it in the package
   Json to_json() const;
 };
 

@@ -21,6 +21,8 @@ struct NodeInfo {
   // Params reach the node unchecked: a Python class checks its own constructor arguments.
   bool open_params = false;
   std::string origin = "c++";  // or "python"
+  // The optional part of the runtime the node needs ("python", "whisper"), for packages.
+  std::string feature;
   Json to_json() const;
 };
 

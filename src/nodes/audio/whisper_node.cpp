@@ -167,35 +167,41 @@ class WhisperNode final : public Node {
   bool suppress_eot_ = false;
 };
 
-RM_REGISTER_NODE(WhisperNode,
-                 NodeInfo{"WhisperNode",
-                          "Speech to text with whisper.cpp; needs 16 kHz mono audio.",
-                          "audio",
-                          {ParamSpec{.name = "model",
-                                     .type = ParamType::String,
-                                     .doc = "ggml Whisper model file, relative to the manifest",
-                                     .required = true},
-                           ParamSpec{.name = "language",
-                                     .type = ParamType::String,
-                                     .default_value = Json("en"),
-                                     .doc = "spoken language code, or 'auto'"},
-                           ParamSpec{.name = "translate",
-                                     .type = ParamType::Bool,
-                                     .default_value = Json(false),
-                                     .doc = "translate to English"},
-                           ParamSpec{.name = "n_threads",
-                                     .type = ParamType::Integer,
-                                     .default_value = Json(0),
-                                     .doc = "threads (0: up to 4 cores; 1 inside the wasm)"},
-                           ParamSpec{.name = "max_tokens",
-                                     .type = ParamType::Integer,
-                                     .default_value = Json(0),
-                                     .doc = "most tokens per segment (0: no limit)"},
-                           ParamSpec{.name = "suppress_end_of_text",
-                                     .type = ParamType::Bool,
-                                     .default_value = Json(false),
-                                     .doc = "never end a segment early (for synthetic test models, with max_tokens)"}},
-                          [] { return std::make_unique<WhisperNode>(); }});
+NodeInfo whisper_node_info();
+RM_REGISTER_NODE(WhisperNode, whisper_node_info());
+
+NodeInfo whisper_node_info() {
+  NodeInfo info{
+      "WhisperNode",
+      "Speech to text with whisper.cpp; needs 16 kHz mono audio.",
+      "audio",
+      {ParamSpec{.name = "model",
+                 .type = ParamType::String,
+                 .doc = "ggml Whisper model file, relative to the manifest",
+                 .required = true,
+                 .file = true},
+       ParamSpec{.name = "language",
+                 .type = ParamType::String,
+                 .default_value = Json("en"),
+                 .doc = "spoken language code, or 'auto'"},
+       ParamSpec{
+           .name = "translate", .type = ParamType::Bool, .default_value = Json(false), .doc = "translate to English"},
+       ParamSpec{.name = "n_threads",
+                 .type = ParamType::Integer,
+                 .default_value = Json(0),
+                 .doc = "threads (0: up to 4 cores; 1 inside the wasm)"},
+       ParamSpec{.name = "max_tokens",
+                 .type = ParamType::Integer,
+                 .default_value = Json(0),
+                 .doc = "most tokens per segment (0: no limit)"},
+       ParamSpec{.name = "suppress_end_of_text",
+                 .type = ParamType::Bool,
+                 .default_value = Json(false),
+                 .doc = "never end a segment early (for synthetic test models, with max_tokens)"}},
+      [] { return std::make_unique<WhisperNode>(); }};
+  info.feature = "whisper";
+  return info;
+}
 
 }  // namespace
 }  // namespace rm
