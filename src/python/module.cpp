@@ -1,0 +1,197 @@
+// remotemedia._core: the runtime as a CPython extension module (nanobind). It runs inside the
+// caller's interpreter (interpreter.cpp starts no second one) and converts values with the same
+// marshaling layer as the embedded Python nodes, so arrays and audio cross without copies.
+//
+// Only this translation unit is compiled with exceptions: nanobind reports Python errors by
+// throwing. Runtime errors stay values until here, where they become remotemedia.errors classes.
+#include <nanobind/nanobind.h>
+#include <nanobind/stl/string.h>
+
+#include <utility>
+
+#include "core/pipeline.hpp"
+#include "core/registry.hpp"
+#include "python/interpreter.hpp"
+#include "python/marshal.hpp"
+
+namespace nb = nanobind;
+
+namespace rm::py {
+namespace {
+
+// Invalid-input errors (exit code 3) are about the manifest unless they came from the inputs.
+enum class Stage { Manifest, Inputs, Run };
+
+[[noreturn]] void raise(const Error& e, Stage stage) {
+  const char* name = "PipelineError";
+  switch (e.kind) {
+    case ErrorKind::InvalidInput: name = stage == Stage::Inputs ? "InputError" : "ManifestError"; break;
+    case ErrorKind::Runtime: name = "NodeError"; break;
+    case ErrorKind::Internal: name = "InternalError"; break;
+    case ErrorKind::Usage: break;
+  }
+  nb::object cls = nb::module_::import_("remotemedia.errors").attr(name);
+  nb::object error = nb::steal(json_to_python(*error_to_json(e).find("error")));
+  if (!error.is_valid()) throw nb::python_error();
+  nb::object exc = cls(nb::str(e.message.c_str()), error);
+  PyErr_SetObject(cls.ptr(), exc.ptr());
+  throw nb::python_error();
+}
+
+template <class T>
+T value_or_raise(Result<T> r, Stage stage) {
+  if (!r) raise(r.error(), stage);
+  return std::move(*r);
+}
+
+void start() {
+  if (auto started = ensure_started(); !started) raise(started.error(), Stage::Run);
+}
+
+// JSON text or a dict (any JSON-shaped Python value).
+Json manifest_from(nb::handle manifest) {
+  if (PyUnicode_Check(manifest.ptr())) {
+    Py_ssize_t n = 0;
+    const char* text = PyUnicode_AsUTF8AndSize(manifest.ptr(), &n);
+    if (!text) throw nb::python_error();
+    return value_or_raise(parse_json(std::string_view(text, static_cast<std::size_t>(n))), Stage::Manifest);
+  }
+  Value v = value_or_raise(from_python(manifest.ptr(), "the manifest"), Stage::Manifest);
+  if (!v.is_json())
+    raise(fail(ErrorKind::InvalidInput, "invalid_manifest", "the manifest must be JSON text or a dict").error(),
+          Stage::Manifest);
+  return std::move(v.json());
+}
+
+// A list (or tuple) of items; each crosses like a Python node's return value (arrays and Audio
+// shared, not copied), and JSON items in the tagged forms of docs/data.md are converted as the CLI does.
+std::vector<Value> inputs_from(nb::handle inputs) {
+  PyObject* seq = inputs.ptr();
+  if (!PyList_Check(seq) && !PyTuple_Check(seq))
+    raise(
+        fail(ErrorKind::InvalidInput, "invalid_input",
+             std::string("inputs must be a list of items (wrap a single item as [item]), got ") + Py_TYPE(seq)->tp_name)
+            .error(),
+        Stage::Inputs);
+  const Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+  std::vector<Value> items;
+  items.reserve(static_cast<std::size_t>(n));
+  for (Py_ssize_t i = 0; i < n; ++i) {
+    const auto index = static_cast<std::size_t>(i);
+    auto v = from_python(PySequence_Fast_GET_ITEM(seq, i), "input item " + std::to_string(i));
+    if (!v) {
+      Error e = v.error();
+      e.kind = ErrorKind::InvalidInput;
+      e.field = "input[" + std::to_string(i) + "]";
+      e.item = i;
+      raise(e, Stage::Inputs);
+    }
+    items.push_back(v->is_json() ? value_or_raise(input_from_json(std::move(v->json()), index), Stage::Inputs)
+                                 : std::move(*v));
+  }
+  return items;
+}
+
+nb::dict execute_manifest(nb::handle manifest, nb::handle inputs, int threads, const std::string& base_dir) {
+  start();
+  Json doc = manifest_from(manifest);
+  std::vector<Value> items = inputs.is_none() ? std::vector<Value>{} : inputs_from(inputs);
+  ExecutionOptions options;
+  options.threads = threads;
+  options.pipeline_dir = base_dir;
+  auto result = [&]() -> Result<std::pair<Json, RunOutput>> {
+    // C++ nodes run without the GIL; Python nodes take it for each call, on whichever thread.
+    nb::gil_scoped_release release;
+    RM_TRY(graph, load_graph(doc, base_dir));
+    RM_TRY(run, run_graph(graph, std::move(items), options));
+    return std::pair{graph.info_json(), std::move(run)};
+  }();
+  auto [info, run] = value_or_raise(std::move(result), Stage::Run);
+  nb::list outputs;
+  for (const Value& v : run.outputs) {
+    nb::object item = nb::steal(to_python(v));
+    if (!item.is_valid()) throw nb::python_error();
+    outputs.append(item);
+  }
+  nb::dict response;
+  response["status"] = "success";
+  response["outputs"] = outputs;
+  response["execution_time_ms"] = run.execution_time_ms;
+  response["graph_info"] = nb::steal(json_to_python(info));
+  return response;
+}
+
+nb::object to_object(const Json& j) {
+  nb::object o = nb::steal(json_to_python(j));
+  if (!o.is_valid()) throw nb::python_error();
+  return o;
+}
+
+}  // namespace
+}  // namespace rm::py
+
+NB_MODULE(_core, m) {
+  using namespace rm;
+  using namespace rm::py;
+  m.doc() = "The RemoteMedia runtime (C++) as an extension module; use it through the remotemedia package.";
+
+  m.def(
+      "execute_pipeline",
+      [](nb::handle manifest, int threads, const std::string& base_dir) {
+        return execute_manifest(manifest, nb::none(), threads, base_dir);
+      },
+      nb::arg("manifest"), nb::kw_only(), nb::arg("threads") = 0, nb::arg("base_dir") = ".",
+      "Runs a manifest (JSON text or a dict) without input items and returns the response dict:\n"
+      "status, outputs (Python objects), execution_time_ms, graph_info.\n\n"
+      "threads: 0 for all cores, 1 to run serially. base_dir: the folder that relative paths in the\n"
+      "manifest (python.paths, files, models) are relative to. Errors raise remotemedia.PipelineError\n"
+      "subclasses carrying the runtime's error object.");
+  m.def("execute_pipeline_with_input", &execute_manifest, nb::arg("manifest"), nb::arg("inputs"), nb::kw_only(),
+        nb::arg("threads") = 0, nb::arg("base_dir") = ".",
+        "Runs a manifest (JSON text or a dict) on a list of input items and returns the response dict\n"
+        "(status, outputs, execution_time_ms, graph_info). numpy arrays and remotemedia.Audio cross\n"
+        "without copying, both ways; outputs that are arrays are read-only views of the runtime's buffers.");
+
+  m.def(
+      "validate",
+      [](nb::handle manifest, const std::string& base_dir) {
+        start();
+        Json doc = manifest_from(manifest);
+        auto graph = [&] {
+          nb::gil_scoped_release release;  // Python node types are looked up with the GIL taken per call
+          return load_graph(doc, base_dir);
+        }();
+        return to_object(value_or_raise(std::move(graph), Stage::Manifest).info_json());
+      },
+      nb::arg("manifest"), nb::kw_only(), nb::arg("base_dir") = ".",
+      "Checks a manifest as `remotemedia validate` does; returns its graph_info.");
+
+  m.def(
+      "node_types",
+      [] {
+        nb::list out;
+        for (const NodeInfo& info : Registry::global().all())
+          if (info.origin == "c++") out.append(to_object(info.to_json()));
+        return out;
+      },
+      "The compiled-in node types: name, category, description and params (name, type, default or\n"
+      "required, choices, aliases, doc), as `remotemedia nodes info` shows them.");
+
+  m.def(
+      "validate_params",
+      [](const std::string& node_type, nb::handle params, const std::string& node_id) {
+        const NodeInfo* info = Registry::global().find(node_type);
+        if (!info)
+          raise(fail(ErrorKind::InvalidInput, "unknown_node_type", "unknown node type '" + node_type + "'").error(),
+                Stage::Manifest);
+        Value given = value_or_raise(from_python(params.ptr(), "the params"), Stage::Manifest);
+        if (!given.is_json())
+          raise(fail(ErrorKind::InvalidInput, "invalid_param_value", "params must be JSON values").error(),
+                Stage::Manifest);
+        auto checked = validate_params(info->params, given.json(), node_id, "params");
+        return to_object(value_or_raise(std::move(checked), Stage::Manifest).json());
+      },
+      nb::arg("node_type"), nb::arg("params"), nb::arg("node_id") = "",
+      "Checks params against a node type's schema as a manifest would be checked; returns them with\n"
+      "the defaults filled in.");
+}
