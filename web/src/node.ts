@@ -2,12 +2,15 @@
 import * as fs from "node:fs";
 import type { Fd } from "@bjorn3/browser_wasi_shim";
 import { runCommand } from "./host.js";
+import { memoryPreopen } from "./memfs.js";
 import { hostPreopen } from "./nodefs.js";
+import { checkTrust, describePackage, digestList, openPackage, packageMounts, PackageError, type RmPackage } from "./package.js";
 
 export { runCommand } from "./host.js";
 export { hostPreopen } from "./nodefs.js";
 export { memoryPreopen, readMemoryFile } from "./memfs.js";
 export * from "./pipeline.js";
+export * from "./package.js";
 
 export async function loadModule(path: string): Promise<WebAssembly.Module> {
   return WebAssembly.compile(fs.readFileSync(path));
@@ -21,6 +24,11 @@ absolute path); --dir maps more host folders (GUEST defaults to HOST), like wasm
 
 When a pipeline needs Python, the runner switches by itself to the Python-enabled module
 (build/wasi-python/remotemedia-python.wasm) and maps its standard library at the guest's /usr.
+
+Packages: \`run X.rmpkg\`, \`verify X.rmpkg\` and \`inspect X.rmpkg\` are done by this host, with the
+native CLI's options (--trusted-key, --allow-unsigned, --max-size, --json, --digests): it checks
+the package's digests and signature first, then runs the package's own module with the
+package's files at /package and its Python stdlib at /usr.
 
   --module FILE   use this module, and only this one (default: $RM_WASM, else the build's)
   --dir H[::G]    map host folder H to guest path G
@@ -60,6 +68,7 @@ export async function main(argv: string[], build: WasiBuild): Promise<number> {
   const args = argv.slice(i);
   const cwd = process.cwd();
   const preopens = [hostPreopen(cwd, "."), hostPreopen(cwd, cwd)];
+  const packageCommand = ["run", "verify", "inspect"].includes(args[0]) && args.some((a) => a.endsWith(".rmpkg"));
   for (const [host, guest] of dirs) {
     try {
       preopens.push(hostPreopen(host, guest));
@@ -95,6 +104,18 @@ export async function main(argv: string[], build: WasiBuild): Promise<number> {
     return r.exitCode;
   };
 
+  if (packageCommand) {
+    const opened = await openPackageCommand(args);
+    if (typeof opened === "number") return opened;
+    const { pkg, guestArgs } = opened;
+    const mounts = packageMounts(pkg);
+    const extra = [memoryPreopen("/package", mounts.packageTree)];
+    if (mounts.usrTree) extra.push(memoryPreopen("/usr", mounts.usrTree));
+    const module = await WebAssembly.compile(mounts.module as unknown as BufferSource);
+    const r = await runCommand(module, { args: guestArgs, stdin, env: { PWD: cwd }, stdout: write(1), stderr: write(2), preopens: [...preopens, ...extra] });
+    if (r.trap) process.stderr.write(`remotemedia-wasi: the module trapped: ${r.trap}\n`);
+    return r.exitCode;
+  }
   if (explicitModule) {
     const module = await load(explicitModule);
     return module ? run(module, []) : 5;
@@ -120,4 +141,122 @@ export async function main(argv: string[], build: WasiBuild): Promise<number> {
   for (const b of out) write(1)(b);
   for (const b of err) write(2)(b);
   return code;
+}
+
+/**
+ * `verify`, `inspect` and `run` of a package, as the native CLI does them. Returns an exit code
+ * when the command is done (verify, inspect, or a refusal), else the opened package and the
+ * arguments for its module (the package options dropped, the manifest at /package).
+ */
+async function openPackageCommand(args: string[]): Promise<number | { pkg: RmPackage; guestArgs: string[] }> {
+  const command = args[0];
+  let jsonErrors = false, json = false, digests = false, allowUnsigned = false;
+  let maxSize: number | undefined;
+  let path = "";
+  const trusted: string[] = [];
+  const guestArgs: string[] = [command];
+  const report = (code: string, message: string, exit: number) => {
+    const type = exit === 2 ? "usage_error" : "invalid_input";
+    if (jsonErrors) process.stderr.write(JSON.stringify({ status: "error", error: { type, code, message } }) + "\n");
+    else process.stderr.write(`remotemedia: error: ${message}\n`);
+    return exit;
+  };
+  for (let i = 0; i + 1 < args.length; ++i) if (args[i] === "--error-format" && args[i + 1] === "json") jsonErrors = true;
+  for (let i = 1; i < args.length; ++i) {
+    const a = args[i];
+    const value = () => (i + 1 < args.length ? args[++i] : undefined);
+    if (a === "--trusted-key") {
+      const v = value();
+      if (v === undefined) return report("usage", `--trusted-key needs a public key file (see \`remotemedia ${command} --help\`)`, 2);
+      try {
+        trusted.push(fs.existsSync(v) ? fs.readFileSync(v, "utf8") : v);
+      } catch (e) {
+        return report("file_not_readable", `cannot read '${v}': ${(e as Error).message}`, 3);
+      }
+    } else if (a === "--allow-unsigned" && command !== "inspect") {
+      allowUnsigned = true;
+    } else if (a === "--max-size") {
+      const v = value();
+      if (!v || !/^[0-9]{1,18}$/.test(v)) return report("usage", `--max-size needs a number of bytes (see \`remotemedia ${command} --help\`)`, 2);
+      maxSize = Number(v);
+    } else if (a === "--json" && command !== "run") {
+      json = true;
+    } else if (a === "--digests" && command === "inspect") {
+      digests = true;
+    } else if (a.endsWith(".rmpkg") && !path) {
+      path = a;
+      guestArgs.push("/package/manifest.json");
+    } else {
+      if (command !== "run") {
+        if (a === "--error-format") {
+          ++i;
+          continue;
+        }
+        return report("usage", `unexpected argument '${a}' (see \`remotemedia ${command} --help\`)`, 2);
+      }
+      guestArgs.push(a);
+    }
+  }
+  let pkg: RmPackage;
+  try {
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(fs.readFileSync(path));
+    } catch (e) {
+      return report("file_not_readable", `cannot read '${path}': ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "No such file or directory" : (e as Error).message}`, 3);
+    }
+    pkg = await openPackage(bytes, { trustedKeys: trusted, maxSize });
+    checkTrust(pkg, { allowUnsigned, anyValidSignature: command !== "run" && trusted.length === 0 }, trusted.length > 0);
+  } catch (e) {
+    if (e instanceof PackageError) return report(e.code, `${path}: ${e.message}`, 3);
+    throw e;
+  }
+  if (command === "run") return { pkg, guestArgs };
+  const d = describePackage(pkg);
+  if (command === "verify" && !json) {
+    const out = { status: "verified", package: path, name: d.name, signature: d.signature, signer: d.signer, files: d.files.length };
+    process.stdout.write(JSON.stringify(out) + "\n");
+  } else if (digests) {
+    process.stdout.write(digestList(pkg.digests));
+  } else if (json) {
+    const full = command === "inspect" ? { ...d, manifest: pkg.manifest, provenance: pkg.provenance } : d;
+    process.stdout.write(JSON.stringify(full, null, 2) + "\n");
+  } else {
+    process.stdout.write(inspectionText(path, pkg, d));
+  }
+  return 0;
+}
+
+function humanSize(bytes: number): string {
+  if (bytes >= 1 << 20) return `${(bytes / (1 << 20)).toFixed(1)} MiB`;
+  if (bytes >= 1 << 10) return `${(bytes / (1 << 10)).toFixed(1)} KiB`;
+  return `${bytes} B`;
+}
+
+// The native `inspect` text, line for line.
+function inspectionText(path: string, pkg: RmPackage, d: any): string {
+  const str = (v: unknown) => (typeof v === "string" ? v : v === undefined || v === null ? "-" : JSON.stringify(v));
+  const lines = [`package    ${path} (${humanSize(d.content_bytes)} of content, ${d.files.length} files)`, `name       ${str(d.name)}`];
+  lines.push(`signature  ${d.signature}${pkg.signer ? ` (key ${pkg.signer})` : ""}`);
+  const r = d.runtime;
+  if (r && typeof r === "object") {
+    const features = Array.isArray(r.features) && r.features.length ? r.features.map(str).join(", ") : "none";
+    lines.push(`runtime    ${str(r.target)}, remotemedia >= ${str(r.min_version)}, features: ${features}`);
+  }
+  const b = d.builder;
+  if (b && typeof b === "object") lines.push(`built by   ${str(b.name)} ${str(b.version)} (commit ${str(b.commit)}), ${str(d.created)}`);
+  lines.push("nodes");
+  for (const n of d.nodes) lines.push(`  ${str(n.id).padEnd(20)} ${str(n.node_type)}`);
+  lines.push("files");
+  for (const f of d.files) lines.push(`  ${f.sha256.slice(0, 16)} ${humanSize(f.size).padStart(10)}  ${f.name}`);
+  if (d.third_party.length) {
+    lines.push("third-party parts");
+    for (const t of d.third_party) {
+      let detail = str(t.origin);
+      if ("version" in t) detail += " " + str(t.version);
+      if ("file" in t) detail += ", " + str(t.file);
+      lines.push(`  ${str(t.name).padEnd(28)} ${detail}`);
+    }
+  }
+  return lines.join("\n") + "\n";
 }
