@@ -317,10 +317,24 @@ Result<PackSummary> pack(const PackOptions& o) {
   return PackSummary{o.output_path, graph.manifest.name, count, bytes, key ? key->public_key().id_hex() : "", features};
 }
 
+namespace {
+Result<Package> check_package(Package pkg, const VerifyOptions& options);
+}
+
 Result<Package> open_package(const std::string& path, const VerifyOptions& options) {
   RM_CHECK(crypto_init());
   RM_TRY(zip, ZipReader::open_file(path, options.limits));
-  Package pkg{path, std::move(zip)};
+  return check_package(Package{path, std::move(zip)}, options);
+}
+
+Result<Package> open_package_bytes(ByteView bytes, const std::string& label, const VerifyOptions& options) {
+  RM_CHECK(crypto_init());
+  RM_TRY(zip, ZipReader::open_memory(bytes, options.limits));
+  return check_package(Package{label, std::move(zip)}, options);
+}
+
+namespace {
+Result<Package> check_package(Package pkg, const VerifyOptions& options) {
   for (const char* required : {kManifest, kModule, kProvenance})
     if (!pkg.zip.find(required)) return bad_package(std::string("no ") + required + " in the package");
   for (const ZipEntry& entry : pkg.zip.entries()) {
@@ -393,6 +407,7 @@ Result<Package> open_package(const std::string& path, const VerifyOptions& optio
   pkg.manifest = std::move(*manifest);
   return pkg;
 }
+}  // namespace
 
 Json Package::describe() const {
   Json j = Json::object();

@@ -59,6 +59,8 @@ struct Package {
 // there is one (a bad one is always an error), and files the manifest refers to. A signature by a
 // key outside `trusted_keys` is reported as Trust::Untrusted, not as an error.
 Result<Package> open_package(const std::string& path, const VerifyOptions& options);
+// The same, over bytes in memory (which must outlive the Package); `label` names it in errors.
+Result<Package> open_package_bytes(ByteView bytes, const std::string& label, const VerifyOptions& options);
 
 // The canonical list of file digests that a signature covers: "<sha256>  <name>\n" per entry
 // (sha256sum's format), sorted by name, over every entry but meta/signature.sig.

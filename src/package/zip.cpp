@@ -246,6 +246,7 @@ Result<> ZipReader::parse(const ZipLimits& limits) {
   const std::uint8_t* e = &tail[end_at];
   const std::uint16_t disk = get16(e + 4), cd_disk = get16(e + 6), count_here = get16(e + 8), count = get16(e + 10);
   const std::uint32_t cd_size = get32(e + 12), cd_offset = get32(e + 16);
+  if (get16(e + 20) != 0) return bad("the zip end record announces an archive comment (not canonical)");
   if (count == 0xFFFF || cd_size == 0xFFFFFFFFu || cd_offset == 0xFFFFFFFFu)
     return bad("zip64 archives are not supported");
   if (disk != 0 || cd_disk != 0 || count_here != count) return bad("multi-part zip archives are not supported");

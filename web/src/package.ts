@@ -106,6 +106,7 @@ function readZip(bytes: Uint8Array, maxSize: number): Entry[] {
   if (end < 0) fail(size >= 4 && u32(0) === LOCAL_SIG ? "truncated: the zip archive's end record is missing" : "not a package: no zip end record");
   if (end !== size - 22) fail(`unexpected ${size - 22 - end} bytes after the zip end record (appended data or an archive comment)`);
   const count = u16(end + 10), cdSize = u32(end + 12), cdOffset = u32(end + 16);
+  if (u16(end + 20) !== 0) fail("the zip end record announces an archive comment (not canonical)");
   if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) fail("zip64 archives are not supported");
   if (u16(end + 4) !== 0 || u16(end + 6) !== 0 || u16(end + 8) !== count) fail("multi-part zip archives are not supported");
   if (cdOffset + cdSize !== end) fail("the central directory is not where the end record says (truncated or modified)");
