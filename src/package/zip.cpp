@@ -261,58 +261,66 @@ Result<> ZipReader::parse(const ZipLimits& limits) {
   std::set<std::string> seen_lower;
   std::uint64_t total = 0, expected_offset = 0;
   std::size_t pos = 0;
-  for (std::size_t i = 0; i < count; ++i) {
-    if (pos + kCentralSize > cd.size() || get32(&cd[pos]) != kCentralSig)
-      return bad("the central directory is damaged (entry " + std::to_string(i) + ")");
-    const std::uint8_t* c = &cd[pos];
-    const std::uint16_t made_by = get16(c + 4), needs = get16(c + 6), flags = get16(c + 8), method = get16(c + 10),
-                        time = get16(c + 12), date = get16(c + 14);
-    const std::uint32_t crc = get32(c + 16), csize = get32(c + 20), usize = get32(c + 24);
-    const std::uint16_t name_len = get16(c + 28), extra_len = get16(c + 30), comment_len = get16(c + 32),
-                        disk_start = get16(c + 34), internal = get16(c + 36);
-    const std::uint32_t external = get32(c + 38), local_offset = get32(c + 42);
-    if (pos + kCentralSize + name_len + extra_len + comment_len > cd.size())
-      return bad("the central directory is damaged (entry " + std::to_string(i) + ")");
-    std::string name(reinterpret_cast<const char*>(c + kCentralSize), name_len);
-    pos += kCentralSize + name_len + extra_len + comment_len;
-    const std::string what = "entry " + quoted(name);
+  // Two passes: what makes a package dangerous (names, links, duplicates, compression, size) is
+  // reported for any entry before what merely makes it non-canonical.
+  for (int pass = 0; pass < 2; ++pass) {
+    pos = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+      if (pos + kCentralSize > cd.size() || get32(&cd[pos]) != kCentralSig)
+        return bad("the central directory is damaged (entry " + std::to_string(i) + ")");
+      const std::uint8_t* c = &cd[pos];
+      const std::uint16_t made_by = get16(c + 4), needs = get16(c + 6), flags = get16(c + 8), method = get16(c + 10),
+                          time = get16(c + 12), date = get16(c + 14);
+      const std::uint32_t crc = get32(c + 16), csize = get32(c + 20), usize = get32(c + 24);
+      const std::uint16_t name_len = get16(c + 28), extra_len = get16(c + 30), comment_len = get16(c + 32),
+                          disk_start = get16(c + 34), internal = get16(c + 36);
+      const std::uint32_t external = get32(c + 38), local_offset = get32(c + 42);
+      if (pos + kCentralSize + name_len + extra_len + comment_len > cd.size())
+        return bad("the central directory is damaged (entry " + std::to_string(i) + ")");
+      std::string name(reinterpret_cast<const char*>(c + kCentralSize), name_len);
+      pos += kCentralSize + name_len + extra_len + comment_len;
+      const std::string what = "entry " + quoted(name);
+      if (pass == 0) {
+        if (auto why = unsafe_name_reason(name); !why.empty()) return bad(what + ": unsafe path: " + why);
+        const std::uint32_t type = (external >> 16) & 0170000u;
+        if ((made_by >> 8) == 3 && type == 0120000u)
+          return bad(what + " is a symbolic link (not allowed in a package)");
+        if ((made_by >> 8) == 3 && type != 0 && type != 0100000u) return bad(what + " is not a regular file");
+        if (!seen_lower.insert(lower(name)).second)
+          return bad(what + " appears twice (names must be unique, also ignoring case)");
+        if (flags & 1) return bad(what + " is encrypted");
+        if (method != 0)
+          return bad(what + " is compressed (method " + std::to_string(method) +
+                     "): package entries are stored, so models are read in place and every byte is signed");
+        if (csize != usize) return bad(what + ": stored sizes differ");
+        total += usize;
+        if (total > limits.max_total_size)
+          return bad("the contents add up to more than the limit of " + std::to_string(limits.max_total_size) +
+                     " bytes (--max-size)");
+        continue;
+      }
+      if (made_by != kMadeBy || needs != kNeeds || flags != kFlags || time != kTime || date != kDate || extra_len ||
+          comment_len || disk_start || internal || external != kExternal)
+        return bad(what + ": header fields are not in canonical form (modified, or not written by remotemedia pack)");
+      if (!entries_.empty() && !(entries_.back().name < name)) return bad(what + " is out of order (not canonical)");
+      if (local_offset != expected_offset)
+        return bad(what + " is not where the directory says (overlapping, gaps or a modified offset)");
 
-    if (auto why = unsafe_name_reason(name); !why.empty()) return bad(what + ": unsafe path: " + why);
-    const std::uint32_t type = (external >> 16) & 0170000u;
-    if ((made_by >> 8) == 3 && type == 0120000u) return bad(what + " is a symbolic link (not allowed in a package)");
-    if ((made_by >> 8) == 3 && type != 0 && type != 0100000u) return bad(what + " is not a regular file");
-    if (!seen_lower.insert(lower(name)).second)
-      return bad(what + " appears twice (names must be unique, also ignoring case)");
-    if (flags & 1) return bad(what + " is encrypted");
-    if (method != 0)
-      return bad(what + " is compressed (method " + std::to_string(method) +
-                 "): package entries are stored, so models are read in place and every byte is signed");
-    if (csize != usize) return bad(what + ": stored sizes differ");
-    total += usize;
-    if (total > limits.max_total_size)
-      return bad("the contents add up to more than the limit of " + std::to_string(limits.max_total_size) +
-                 " bytes (--max-size)");
-    if (made_by != kMadeBy || needs != kNeeds || flags != kFlags || time != kTime || date != kDate || extra_len ||
-        comment_len || disk_start || internal || external != kExternal)
-      return bad(what + ": header fields are not in canonical form (modified, or not written by remotemedia pack)");
-    if (!entries_.empty() && !(entries_.back().name < name)) return bad(what + " is out of order (not canonical)");
-    if (local_offset != expected_offset)
-      return bad(what + " is not where the directory says (overlapping, gaps or a modified offset)");
-
-    std::uint8_t local[kLocalSize];
-    RM_CHECK(read_at(local_offset, local, kLocalSize));
-    if (get32(local) != kLocalSig || get16(local + 4) != needs || get16(local + 6) != flags ||
-        get16(local + 8) != method || get16(local + 10) != time || get16(local + 12) != date ||
-        get32(local + 14) != crc || get32(local + 18) != csize || get32(local + 22) != usize ||
-        get16(local + 26) != name_len || get16(local + 28) != 0)
-      return bad(what + ": its local header disagrees with the central directory");
-    std::string local_name(name_len, '\0');
-    RM_CHECK(read_at(local_offset + kLocalSize, reinterpret_cast<std::uint8_t*>(local_name.data()), name_len));
-    if (local_name != name) return bad(what + ": its local header names " + quoted(local_name));
-    ZipEntry entry{name, local_offset + kLocalSize + name_len, usize, crc};
-    expected_offset = entry.data_offset + entry.size;
-    if (expected_offset > cd_offset) return bad(what + " runs into the central directory (truncated or modified)");
-    entries_.push_back(std::move(entry));
+      std::uint8_t local[kLocalSize];
+      RM_CHECK(read_at(local_offset, local, kLocalSize));
+      if (get32(local) != kLocalSig || get16(local + 4) != needs || get16(local + 6) != flags ||
+          get16(local + 8) != method || get16(local + 10) != time || get16(local + 12) != date ||
+          get32(local + 14) != crc || get32(local + 18) != csize || get32(local + 22) != usize ||
+          get16(local + 26) != name_len || get16(local + 28) != 0)
+        return bad(what + ": its local header disagrees with the central directory");
+      std::string local_name(name_len, '\0');
+      RM_CHECK(read_at(local_offset + kLocalSize, reinterpret_cast<std::uint8_t*>(local_name.data()), name_len));
+      if (local_name != name) return bad(what + ": its local header names " + quoted(local_name));
+      ZipEntry entry{name, local_offset + kLocalSize + name_len, usize, crc};
+      expected_offset = entry.data_offset + entry.size;
+      if (expected_offset > cd_offset) return bad(what + " runs into the central directory (truncated or modified)");
+      entries_.push_back(std::move(entry));
+    }
   }
   if (pos != cd.size()) return bad("unexpected bytes at the end of the central directory");
   if (expected_offset != cd_offset) return bad("unexpected bytes between the last entry and the central directory");

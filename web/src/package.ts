@@ -114,49 +114,57 @@ function readZip(bytes: Uint8Array, maxSize: number): Entry[] {
   const entries: Entry[] = [];
   const seenLower = new Set<string>();
   let pos = cdOffset, total = 0, expected = 0;
-  for (let i = 0; i < count; ++i) {
-    if (pos + 46 > end || u32(pos) !== CENTRAL_SIG) fail(`the central directory is damaged (entry ${i})`);
-    const madeBy = u16(pos + 4), needs = u16(pos + 6), flags = u16(pos + 8), method = u16(pos + 10);
-    const time = u16(pos + 12), date = u16(pos + 14), crc = u32(pos + 16), csize = u32(pos + 20), usize = u32(pos + 24);
-    const nameLen = u16(pos + 28), extraLen = u16(pos + 30), commentLen = u16(pos + 32);
-    const diskStart = u16(pos + 34), internal = u16(pos + 36), external = u32(pos + 38), localOffset = u32(pos + 42);
-    if (pos + 46 + nameLen + extraLen + commentLen > end) fail(`the central directory is damaged (entry ${i})`);
-    const nameBytes = bytes.subarray(pos + 46, pos + 46 + nameLen);
-    const name = decoder.decode(nameBytes);
-    pos += 46 + nameLen + extraLen + commentLen;
-    const what = "entry " + quoted(name);
-    const why = unsafeNameReason(name);
-    if (why) fail(`${what}: unsafe path: ${why}`);
-    const type = (external >>> 16) & 0o170000;
-    if (madeBy >> 8 === 3 && type === 0o120000) fail(`${what} is a symbolic link (not allowed in a package)`);
-    if (madeBy >> 8 === 3 && type !== 0 && type !== 0o100000) fail(`${what} is not a regular file`);
-    const lower = name.toLowerCase();
-    if (seenLower.has(lower)) fail(`${what} appears twice (names must be unique, also ignoring case)`);
-    seenLower.add(lower);
-    if (flags & 1) fail(`${what} is encrypted`);
-    if (method !== 0) fail(`${what} is compressed (method ${method}): package entries are stored, so models are read in place and every byte is signed`);
-    if (csize !== usize) fail(`${what}: stored sizes differ`);
-    total += usize;
-    if (total > maxSize) fail(`the contents add up to more than the limit of ${maxSize} bytes (--max-size)`);
-    if (madeBy !== MADE_BY || needs !== NEEDS || flags !== FLAGS || time !== TIME || date !== DATE || extraLen || commentLen ||
-        diskStart || internal || external !== EXTERNAL)
-      fail(`${what}: header fields are not in canonical form (modified, or not written by remotemedia pack)`);
-    if (entries.length && !(compareBytes(entries[entries.length - 1].name, name) < 0)) fail(`${what} is out of order (not canonical)`);
-    if (localOffset !== expected) fail(`${what} is not where the directory says (overlapping, gaps or a modified offset)`);
-    if (localOffset + 30 + nameLen > size) fail("truncated: a range points past the end of the file");
-    const l = localOffset;
-    if (u32(l) !== LOCAL_SIG || u16(l + 4) !== needs || u16(l + 6) !== flags || u16(l + 8) !== method || u16(l + 10) !== time ||
-        u16(l + 12) !== date || u32(l + 14) !== crc || u32(l + 18) !== csize || u32(l + 22) !== usize || u16(l + 26) !== nameLen ||
-        u16(l + 28) !== 0)
-      fail(`${what}: its local header disagrees with the central directory`);
-    const localName = bytes.subarray(l + 30, l + 30 + nameLen);
-    if (!localName.every((b, k) => b === nameBytes[k])) fail(`${what}: its local header names ${quoted(decoder.decode(localName))}`);
-    const start = l + 30 + nameLen;
-    expected = start + usize;
-    if (expected > cdOffset) fail(`${what} runs into the central directory (truncated or modified)`);
-    const data = bytes.subarray(start, expected);
-    if (crc32(data) !== crc) fail(`entry ${quoted(name)}: CRC-32 mismatch (damaged or modified)`);
-    entries.push({ name, data });
+  // Two passes: what makes a package dangerous (names, links, duplicates, compression, size) is
+  // reported for any entry before what merely makes it non-canonical.
+  for (let pass = 0; pass < 2; ++pass) {
+    pos = cdOffset;
+    for (let i = 0; i < count; ++i) {
+      if (pos + 46 > end || u32(pos) !== CENTRAL_SIG) fail(`the central directory is damaged (entry ${i})`);
+      const madeBy = u16(pos + 4), needs = u16(pos + 6), flags = u16(pos + 8), method = u16(pos + 10);
+      const time = u16(pos + 12), date = u16(pos + 14), crc = u32(pos + 16), csize = u32(pos + 20), usize = u32(pos + 24);
+      const nameLen = u16(pos + 28), extraLen = u16(pos + 30), commentLen = u16(pos + 32);
+      const diskStart = u16(pos + 34), internal = u16(pos + 36), external = u32(pos + 38), localOffset = u32(pos + 42);
+      if (pos + 46 + nameLen + extraLen + commentLen > end) fail(`the central directory is damaged (entry ${i})`);
+      const nameBytes = bytes.subarray(pos + 46, pos + 46 + nameLen);
+      const name = decoder.decode(nameBytes);
+      pos += 46 + nameLen + extraLen + commentLen;
+      const what = "entry " + quoted(name);
+      if (pass === 0) {
+        const why = unsafeNameReason(name);
+        if (why) fail(`${what}: unsafe path: ${why}`);
+        const type = (external >>> 16) & 0o170000;
+        if (madeBy >> 8 === 3 && type === 0o120000) fail(`${what} is a symbolic link (not allowed in a package)`);
+        if (madeBy >> 8 === 3 && type !== 0 && type !== 0o100000) fail(`${what} is not a regular file`);
+        const lower = name.replace(/[A-Z]/g, (c) => c.toLowerCase());  // ASCII only, as the native reader
+        if (seenLower.has(lower)) fail(`${what} appears twice (names must be unique, also ignoring case)`);
+        seenLower.add(lower);
+        if (flags & 1) fail(`${what} is encrypted`);
+        if (method !== 0) fail(`${what} is compressed (method ${method}): package entries are stored, so models are read in place and every byte is signed`);
+        if (csize !== usize) fail(`${what}: stored sizes differ`);
+        total += usize;
+        if (total > maxSize) fail(`the contents add up to more than the limit of ${maxSize} bytes (--max-size)`);
+        continue;
+      }
+      if (madeBy !== MADE_BY || needs !== NEEDS || flags !== FLAGS || time !== TIME || date !== DATE || extraLen || commentLen ||
+          diskStart || internal || external !== EXTERNAL)
+        fail(`${what}: header fields are not in canonical form (modified, or not written by remotemedia pack)`);
+      if (entries.length && !(compareBytes(entries[entries.length - 1].name, name) < 0)) fail(`${what} is out of order (not canonical)`);
+      if (localOffset !== expected) fail(`${what} is not where the directory says (overlapping, gaps or a modified offset)`);
+      if (localOffset + 30 + nameLen > size) fail("truncated: a range points past the end of the file");
+      const l = localOffset;
+      if (u32(l) !== LOCAL_SIG || u16(l + 4) !== needs || u16(l + 6) !== flags || u16(l + 8) !== method || u16(l + 10) !== time ||
+          u16(l + 12) !== date || u32(l + 14) !== crc || u32(l + 18) !== csize || u32(l + 22) !== usize || u16(l + 26) !== nameLen ||
+          u16(l + 28) !== 0)
+        fail(`${what}: its local header disagrees with the central directory`);
+      const localName = bytes.subarray(l + 30, l + 30 + nameLen);
+      if (!localName.every((b, k) => b === nameBytes[k])) fail(`${what}: its local header names ${quoted(decoder.decode(localName))}`);
+      const start = l + 30 + nameLen;
+      expected = start + usize;
+      if (expected > cdOffset) fail(`${what} runs into the central directory (truncated or modified)`);
+      const data = bytes.subarray(start, expected);
+      if (crc32(data) !== crc) fail(`entry ${quoted(name)}: CRC-32 mismatch (damaged or modified)`);
+      entries.push({ name, data });
+    }
   }
   if (pos !== end) fail("unexpected bytes at the end of the central directory");
   if (expected !== cdOffset) fail("unexpected bytes between the last entry and the central directory");
