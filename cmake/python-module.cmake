@@ -29,7 +29,8 @@ target_compile_definitions(remotemedia_python_module_objects PRIVATE RM_HAVE_NUM
 
 nanobind_add_module(_core NB_STATIC NOMINSIZE src/python/module.cpp)
 set_target_properties(nanobind-static PROPERTIES SYSTEM ON)  # our warning flags are not for its headers
-target_link_libraries(_core PRIVATE remotemedia_python_module_objects remotemedia_nodes remotemedia_audio)
+target_link_libraries(_core PRIVATE remotemedia_python_module_objects remotemedia_nodes remotemedia_audio
+                      remotemedia_package)  # Pipeline.pack: the CLI's packer
 if(RM_WHISPER)
   target_link_libraries(_core PRIVATE remotemedia_whisper)
 endif()

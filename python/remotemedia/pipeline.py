@@ -269,6 +269,30 @@ class Pipeline:
         ``threads``: None or 0 for all cores, 1 to run serially."""
         return self.execute(inputs, threads=threads)["outputs"]
 
+    def pack(self, path, *, sign=None, models=(), python_dir=None, wasm_dir=None):
+        """Writes the pipeline as a .rmpkg package with the CLI's packer (``remotemedia pack``,
+        docs/packages.md): the manifest, the WASI module it needs, Python's stdlib and files,
+        models, provenance, and a signature with ``sign`` (a secret key from ``remotemedia
+        keygen``). ``wasm_dir``: the folder of the WASI module (``build/wasi``, or
+        ``build/wasi-python`` for pipelines with Python or Whisper nodes), else
+        ``$REMOTEMEDIA_WASM_DIR``. Returns the summary ``remotemedia pack`` prints."""
+        from .errors import ManifestError
+
+        def path_text(p):
+            return os.fspath(p) if p is not None else ""
+
+        try:
+            return _core.pack(self.serialize(), os.fspath(path), base_dir=self.base_dir,
+                              models=[os.fspath(m) for m in models], python_dir=path_text(python_dir),
+                              sign=path_text(sign), wasm_dir=path_text(wasm_dir))
+        except ManifestError as e:
+            if e.code != "missing_wasm_module" or wasm_dir is not None:
+                raise
+            # The packer looks next to the CLI binary; from Python, say how to point it at the module.
+            error = dict(e.error, message=e.error["message"] + "; from Python: pack(..., wasm_dir=...) or "
+                                                                "$REMOTEMEDIA_WASM_DIR")
+            raise ManifestError(error["message"], error) from None
+
     def validate(self):
         """Checks the pipeline as ``remotemedia validate`` does; returns the graph info."""
         return _core.validate(self.serialize(), base_dir=self.base_dir)

@@ -6,11 +6,13 @@
 // throwing. Runtime errors stay values until here, where they become remotemedia.errors classes.
 #include <nanobind/nanobind.h>
 #include <nanobind/stl/string.h>
+#include <nanobind/stl/vector.h>
 
 #include <utility>
 
 #include "core/pipeline.hpp"
 #include "core/registry.hpp"
+#include "package/package.hpp"
 #include "python/interpreter.hpp"
 #include "python/marshal.hpp"
 
@@ -176,6 +178,33 @@ NB_MODULE(_core, m) {
       },
       "The compiled-in node types: name, category, description and params (name, type, default or\n"
       "required, choices, aliases, doc), as `remotemedia nodes info` shows them.");
+
+  m.def(
+      "pack",
+      [](nb::handle manifest, const std::string& output, const std::string& base_dir,
+         const std::vector<std::string>& models, const std::string& python_dir, const std::string& sign,
+         const std::string& wasm_dir) {
+        start();
+        pkg::PackOptions options;
+        options.manifest_json = manifest_from(manifest).dump();
+        options.base_dir = base_dir;
+        options.output_path = output;
+        options.models = models;
+        options.python_dir = python_dir;
+        options.secret_key_path = sign;
+        options.wasm_dir = wasm_dir;
+        auto summary = [&] {
+          nb::gil_scoped_release release;  // validating looks Python node types up, taking the GIL itself
+          return pkg::pack(options);
+        }();
+        return to_object(value_or_raise(std::move(summary), Stage::Manifest).to_json());
+      },
+      nb::arg("manifest"), nb::arg("output"), nb::kw_only(), nb::arg("base_dir") = ".",
+      nb::arg("models") = std::vector<std::string>{}, nb::arg("python_dir") = "", nb::arg("sign") = "",
+      nb::arg("wasm_dir") = "",
+      "Writes a .rmpkg package, as `remotemedia pack` does (the same packer): the manifest, the WASI\n"
+      "module it needs, Python files, models, provenance, a signature with `sign` (a secret key file).\n"
+      "Returns the summary the CLI prints.");
 
   m.def(
       "validate_params",
