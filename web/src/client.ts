@@ -1,6 +1,8 @@
 // The page's side of the browser runner: a typed API over the worker, with progress events.
 import { pipelineArgs, pipelineRequest, resultOf, type PipelineResult, type RawRun } from "./pipeline.js";
-import type { Mounts, Stage, WorkerRequest, WorkerResponse } from "./protocol.js";
+import { checkTrust, openPackage, packageMounts, type RmPackage, type TrustPolicy } from "./package.js";
+import type { Mounts, Stage, Variant, WorkerRequest, WorkerResponse } from "./protocol.js";
+import type { FileTree } from "./memfs.js";
 
 export interface RunnerOptions {
   /** URL of dist/worker.js. */
@@ -12,6 +14,8 @@ export interface RunnerOptions {
    * and fetched, only when a pipeline needs Python nodes.
    */
   python?: { moduleUrl: string | URL; usrUrl: string | URL };
+  /** Signers whose packages run (minisign .pub texts or their base64 line). */
+  trustedKeys?: string[];
 }
 
 export interface Timings {
@@ -44,11 +48,14 @@ export class RemoteMediaRunner extends EventTarget {
   private loading: Promise<void> | null = null;
   private pythonLoading: Promise<Mounts> | null = null;
   private python?: { moduleUrl: string; usrUrl: string };
+  private trustedKeys: string[];
+  private packageModules = new Set<Variant>();
   /** How the module was loaded: null until it is. */
   loadInfo: { fetchMs: number; compileMs: number; bytes: number } | null = null;
 
   constructor(options: RunnerOptions) {
     super();
+    this.trustedKeys = options.trustedKeys ?? [];
     this.moduleUrl = new URL(options.moduleUrl, globalThis.location?.href).href;
     if (options.python)
       this.python = {
@@ -158,6 +165,62 @@ export class RemoteMediaRunner extends EventTarget {
   async run(manifest: object | string, inputs: unknown[] | string, mounts: Mounts = {}): Promise<RunOutcome> {
     const raw = await this.exec(pipelineArgs(), pipelineRequest(manifest, inputs), mounts);
     return { result: resultOf(raw), stdout: raw.stdout, timings: raw.timings };
+  }
+
+  /** Trusts one more signer (a minisign .pub text or its base64 line) for packages opened from now on. */
+  addTrustedKey(key: string): void {
+    this.trustedKeys.push(key);
+  }
+
+  /**
+   * Reads a package (a picked or dropped File, bytes, or a URL to fetch) and checks it on this
+   * page with WebCrypto: container, digests, signature. Nothing in it is compiled or run here.
+   * Rejects with a PackageError when it is damaged, tampered with, or badly signed; a valid
+   * signature by a key that is not trusted comes back as trust "untrusted".
+   */
+  async openPackage(source: Blob | ArrayBuffer | Uint8Array | string | URL, options: { maxSize?: number } = {}): Promise<RmPackage> {
+    let bytes: Uint8Array;
+    if (source instanceof Uint8Array) bytes = source;
+    else if (source instanceof ArrayBuffer) bytes = new Uint8Array(source);
+    else if (typeof Blob !== "undefined" && source instanceof Blob) bytes = new Uint8Array(await source.arrayBuffer());
+    else {
+      const url = new URL(String(source), globalThis.location?.href);
+      const r = await fetch(url);
+      if (!r.ok) throw new Error(`fetching ${url} failed: HTTP ${r.status}`);
+      bytes = new Uint8Array(await r.arrayBuffer());
+    }
+    return openPackage(bytes, { trustedKeys: this.trustedKeys, maxSize: options.maxSize });
+  }
+
+  /**
+   * Runs an opened package's pipeline in its own module, with its files at /package and its
+   * Python stdlib at /usr. Refuses (PackageError, code "untrusted_package") unless the signer is
+   * trusted, or `allowUnsigned` is set.
+   */
+  async runPackage(pkg: RmPackage, inputs: unknown[] | string, policy: TrustPolicy = {}): Promise<RunOutcome> {
+    checkTrust(pkg, policy, this.trustedKeys.length > 0);
+    const { module, packageTree, usrTree } = packageMounts(pkg);
+    const variant: Variant = `package:${pkg.digests.get("modules/remotemedia.wasm")}`;
+    const t0 = performance.now();
+    if (!this.packageModules.has(variant)) {
+      this.dispatchEvent(new CustomEvent<ProgressDetail>("progress", { detail: { stage: "compiling" } }));
+      const compiled = await WebAssembly.compile(module as unknown as BufferSource);
+      const m = await this.request({ type: "load", variant, module: compiled });
+      if (m.type === "failed") throw new Error(m.message);
+      this.packageModules.add(variant);
+    }
+    const compileMs = performance.now() - t0;
+    // Own copies: posting a view would clone the whole package buffer once per file.
+    const own = (tree: FileTree) => Object.fromEntries(Object.entries(tree).map(([k, v]) => [k, v.slice()]));
+    const inputText = typeof inputs === "string" ? inputs : JSON.stringify(inputs);
+    const mounts: Mounts = { "/package": own(packageTree), "/input": { "items.json": new TextEncoder().encode(inputText) } };
+    if (usrTree) mounts["/usr"] = own(usrTree);
+    const args = ["run", "/package/manifest.json", "-i", "/input/items.json", "--error-format", "json"];
+    const m = await this.request({ type: "exec", variant, args, stdin: "", mounts, env: { PWD: "/package" } });
+    if (m.type === "failed") throw new Error(m.message);
+    if (m.type !== "exited") throw new Error(`unexpected worker reply ${m.type}`);
+    const raw = { exitCode: m.exitCode, stdout: m.stdout, stderr: m.stderr };
+    return { result: resultOf(raw), stdout: raw.stdout, timings: { fetchMs: 0, compileMs, runMs: m.runMs } };
   }
 
   terminate(): void {

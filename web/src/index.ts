@@ -2,6 +2,8 @@
 export { RemoteMediaRunner } from "./client.js";
 export type { RunnerOptions, RunOutcome, Timings, ProgressDetail } from "./client.js";
 export { RemoteMediaError } from "./pipeline.js";
+export { PackageError, describePackage, digestList, parsePublicKey } from "./package.js";
+export type { RmPackage, Trust, TrustPolicy, PackageOptions } from "./package.js";
 export type { PipelineResult, RuntimeErrorObject, GraphInfo, RawRun } from "./pipeline.js";
 export type { FileTree } from "./memfs.js";
 export type { Stage, Mounts } from "./protocol.js";

@@ -6,8 +6,8 @@ export type Stage = "fetching" | "compiling" | "running";
 /** Guest folder path -> files in it. */
 export type Mounts = Record<string, FileTree>;
 
-/** The plain module, or the one with CPython linked in. */
-export type Variant = "plain" | "python";
+/** The plain module, the one with CPython linked in, or a package's own ("package:<sha256>"). */
+export type Variant = "plain" | "python" | `package:${string}`;
 
 export type WorkerRequest =
   | { id: number; type: "load"; variant: Variant; module: WebAssembly.Module }

@@ -3,7 +3,7 @@
 // page runs an example, shows errors in place, logs no console errors, and is screenshotted.
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -184,6 +184,73 @@ test("the page records from the microphone and transcribes it", async () => {
   assert.ok(got.vad.segments.length >= 1, "no speech found in the recording");
   assert.ok(got.whisper.segments.length >= 1);
   assert.ok(got.whisper.audio_duration > 2);
+});
+
+// ---- signed packages on the page
+const waitTrust = () =>
+  page.waitForFunction(() => ["trusted", "untrusted", "unsigned", "refused"].includes(document.getElementById("package-status").dataset.trust));
+async function loadExamplePackage(name) {
+  await page.evaluate(() => (document.getElementById("package-status").dataset.trust = "none"));
+  await page.selectOption("#package-example", name);
+  await page.click("#package-load");
+  await waitTrust();
+}
+async function runLoadedPackage() {
+  await page.evaluate(() => delete document.body.dataset.package);
+  await page.click("#package-run");
+  await page.waitForFunction(() => ["done", "error"].includes(document.body.dataset.package));
+}
+
+test("each example package is verified on the page and runs as it does natively", async () => {
+  const names = readdirSync(join(repo, "build/examples")).filter((f) => f.endsWith(".rmpkg")).sort();
+  assert.deepEqual(names, ["calculator.rmpkg", "text-processor.rmpkg", "transcribe.rmpkg"]);
+  const tmp = mkdtempSync(join(tmpdir(), "rm-pkg-"));
+  for (const name of names) {
+    await loadExamplePackage(name);
+    assert.equal(await page.getAttribute("#package-status", "data-trust"), "trusted", await page.textContent("#package-status"));
+    await runLoadedPackage();
+    assert.equal(await page.evaluate(() => document.body.dataset.package), "done", await page.textContent("#package-outputs"));
+    const got = await page.evaluate(() => window.lastPackageResult.outputs);
+    // The same package and inputs through the native CLI.
+    writeFileSync(join(tmp, "items.json"), await page.inputValue("#package-inputs"));
+    const want = spawnSync(native, ["run", join(repo, "build/examples", name), "--trusted-key", join(repo, "build/examples/keys/demo.pub"),
+      "-i", join(tmp, "items.json")], { encoding: "utf8" });
+    assert.equal(want.status, 0, want.stderr);
+    assert.deepEqual(got, JSON.parse(want.stdout).outputs, name);
+  }
+  rmSync(tmp, { recursive: true, force: true });
+  await page.screenshot({ path: join(repo, "build/screenshots/demo-package.png"), fullPage: true });
+});
+
+test("a tampered package is refused before anything in it runs, with the reason shown", async () => {
+  const bytes = readFileSync(join(repo, "build/examples/calculator.rmpkg"));
+  bytes[bytes.indexOf(Buffer.from("\0asm")) + 200] ^= 1;
+  await page.evaluate(() => (document.getElementById("package-status").dataset.trust = "none"));
+  await page.setInputFiles("#package-file", { name: "tampered.rmpkg", mimeType: "application/zip", buffer: bytes });
+  await waitTrust();
+  assert.equal(await page.getAttribute("#package-status", "data-trust"), "refused");
+  assert.match(await page.textContent("#package-status"), /tampered\.rmpkg: refused: .*CRC-32 mismatch/);
+  assert.equal(await page.isDisabled("#package-run"), true);
+  await page.screenshot({ path: join(repo, "build/screenshots/demo-package-tampered.png"), fullPage: true });
+});
+
+test("an unsigned package is refused unless the user allows it", async () => {
+  const tmp = mkdtempSync(join(tmpdir(), "rm-pkg-"));
+  const packed = spawnSync(native, ["pack", join(repo, "examples/calculator.json"), "-o", join(tmp, "unsigned.rmpkg")], { encoding: "utf8" });
+  assert.equal(packed.status, 0, packed.stderr);
+  await page.evaluate(() => (document.getElementById("package-status").dataset.trust = "none"));
+  await page.setInputFiles("#package-file", join(tmp, "unsigned.rmpkg"));
+  await waitTrust();
+  assert.equal(await page.getAttribute("#package-status", "data-trust"), "unsigned");
+  await runLoadedPackage();
+  assert.equal(await page.evaluate(() => document.body.dataset.package), "error");
+  assert.match(await page.textContent("#package-status"), /Not run: the package is not signed/);
+  await page.check("#package-allow-unsigned");
+  await runLoadedPackage();
+  assert.equal(await page.evaluate(() => document.body.dataset.package), "done");
+  assert.deepEqual(await page.evaluate(() => window.lastPackageResult.outputs), [12, 14, 16]);
+  await page.uncheck("#package-allow-unsigned");
+  rmSync(tmp, { recursive: true, force: true });
 });
 
 test("the page logged no console errors", () => {
