@@ -188,11 +188,12 @@ class Pipeline:
 
     def serialize(self):
         """The v1 manifest (a dict), as ``remotemedia run`` reads it."""
-        nodes, modules = [], list(self.python.get("modules", []))
+        nodes, modules, registered = [], list(self.python.get("modules", [])), False
         for node_id, node in self._nodes:
             spec = node
             if not isinstance(node, NodeSpec):
                 spec, module = _python_spec(node)
+                registered |= spec.node_type != "PythonNode"
                 if module and module not in modules:
                     modules.append(module)
             entry = {"id": node_id, "node_type": spec.node_type}
@@ -210,7 +211,9 @@ class Pipeline:
         python = dict(self.python)
         if modules:
             python["modules"] = modules
-        if python:
+        if python or registered:
+            # Even empty, the section has the runtime look the registered classes up again on every
+            # run, so a class registered anew (edited in a notebook, say) is the one that runs.
             manifest["python"] = python
         return manifest
 

@@ -94,6 +94,24 @@ std::vector<Value> inputs_from(nb::handle inputs) {
   return items;
 }
 
+// A loaded graph that owns the node types it uses. The registry is process-wide, and loading a
+// manifest with Python node types updates it (the provider) while pipelines of other Python threads
+// may be running: they must not point into it. Loading holds the GIL, which serializes it with
+// every other load (the only writers), and copying the types needs the GIL too (a Python node
+// type holds its class). Destroy it with the GIL held.
+struct LoadedGraph {
+  rm::Graph graph;
+  std::vector<NodeInfo> types;
+};
+
+LoadedGraph load(const Json& doc, const std::string& base_dir) {
+  LoadedGraph g{value_or_raise(load_graph(doc, base_dir), Stage::Manifest), {}};
+  g.types.reserve(g.graph.infos.size());
+  for (const NodeInfo* info : g.graph.infos) g.types.push_back(*info);
+  for (std::size_t i = 0; i < g.types.size(); ++i) g.graph.infos[i] = &g.types[i];
+  return g;
+}
+
 nb::dict execute_manifest(nb::handle manifest, nb::handle inputs, int threads, const std::string& base_dir) {
   start();
   Json doc = manifest_from(manifest);
@@ -101,14 +119,14 @@ nb::dict execute_manifest(nb::handle manifest, nb::handle inputs, int threads, c
   ExecutionOptions options;
   options.threads = threads;
   options.pipeline_dir = base_dir;
-  auto result = [&]() -> Result<std::pair<Json, RunOutput>> {
+  LoadedGraph graph = load(doc, base_dir);
+  auto result = [&] {
     // C++ nodes run without the GIL; Python nodes take it for each call, on whichever thread.
     nb::gil_scoped_release release;
-    RM_TRY(graph, load_graph(doc, base_dir));
-    RM_TRY(run, run_graph(graph, std::move(items), options));
-    return std::pair{graph.info_json(), std::move(run)};
+    return run_graph(graph.graph, std::move(items), options);
   }();
-  auto [info, run] = value_or_raise(std::move(result), Stage::Run);
+  RunOutput run = value_or_raise(std::move(result), Stage::Run);
+  Json info = graph.graph.info_json();
   nb::list outputs;
   for (const Value& v : run.outputs) {
     nb::object item = nb::steal(to_python(v));
@@ -159,11 +177,7 @@ NB_MODULE(_core, m) {
       [](nb::handle manifest, const std::string& base_dir) {
         start();
         Json doc = manifest_from(manifest);
-        auto graph = [&] {
-          nb::gil_scoped_release release;  // Python node types are looked up with the GIL taken per call
-          return load_graph(doc, base_dir);
-        }();
-        return to_object(value_or_raise(std::move(graph), Stage::Manifest).info_json());
+        return to_object(load(doc, base_dir).graph.info_json());
       },
       nb::arg("manifest"), nb::kw_only(), nb::arg("base_dir") = ".",
       "Checks a manifest as `remotemedia validate` does; returns its graph_info.");
@@ -193,10 +207,8 @@ NB_MODULE(_core, m) {
         options.python_dir = python_dir;
         options.secret_key_path = sign;
         options.wasm_dir = wasm_dir;
-        auto summary = [&] {
-          nb::gil_scoped_release release;  // validating looks Python node types up, taking the GIL itself
-          return pkg::pack(options);
-        }();
+        // With the GIL held, as every load of a manifest here (see `load`): the packer validates it.
+        auto summary = pkg::pack(options);
         return to_object(value_or_raise(std::move(summary), Stage::Manifest).to_json());
       },
       nb::arg("manifest"), nb::arg("output"), nb::kw_only(), nb::arg("base_dir") = ".",

@@ -3,6 +3,9 @@ that round-trip with the CLI."""
 
 import json
 import pathlib
+import subprocess
+import sys
+import textwrap
 
 import pytest
 
@@ -164,3 +167,29 @@ def test_from_manifest_keeps_python_sections_and_relative_paths(tmp_path):
     p = Pipeline.from_manifest(tmp_path / "shout.json")
     assert p.serialize() == manifest
     assert p.run(["hi"]) == ["HI!!"]
+
+
+def test_a_python_node_class_registered_anew_is_the_one_that_runs(tmp_path):
+    # As in a notebook: classes in __main__, the second registered under the name of the first.
+    script = tmp_path / "notebook.py"
+    script.write_text(textwrap.dedent("""
+        from remotemedia import Node, Pipeline, register_node
+
+        @register_node(name="Redefined")
+        class First(Node):
+            def process(self, x):
+                return ("first", x)
+
+        first = Pipeline(First())
+        assert first.serialize()["python"] == {}, first.serialize()
+        assert first.run([1]) == [["first", 1]]
+
+        @register_node(name="Redefined")
+        class Second(Node):
+            def process(self, x):
+                return ("second", x)
+
+        assert Pipeline(Second()).run([1]) == [["second", 1]]
+    """))
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr

@@ -119,3 +119,37 @@ def test_the_default_thread_pool_runs_a_mixed_pipeline_like_the_serial_one():
     parallel = remotemedia.execute_pipeline_with_input(manifest, items)["outputs"]
     serial = remotemedia.execute_pipeline_with_input(manifest, items, threads=1)["outputs"]
     assert parallel == serial and len(parallel) == 2000
+
+
+def test_threads_loading_python_node_types_while_others_run_them():
+    # Every run of a manifest with a python section updates the process-wide node registry, while
+    # other threads' pipelines are running theirs: those use their own copies of the node types.
+    out = run_isolated("""
+        import threading
+        from remotemedia import Node, Pipeline, register_node
+        from remotemedia.nodes import MultiplyNode, PassThrough
+
+        @register_node
+        class Label(Node):
+            def __init__(self, label="", **config):
+                super().__init__(label=label, **config)
+                self.label = label
+            def process(self, x):
+                return f"{self.label}{x}"
+
+        errors = []
+        def caller(n):
+            p = Pipeline(MultiplyNode(factor=n), Label(label=f"t{n}:"), PassThrough())
+            expected = [f"t{n}:{n * i}" for i in range(50)]
+            try:
+                for _ in range(40):
+                    assert p.run(list(range(50)), threads=2) == expected
+            except Exception as e:
+                errors.append(repr(e))
+        workers = [threading.Thread(target=caller, args=(n,)) for n in range(1, 5)]
+        [w.start() for w in workers]
+        [w.join() for w in workers]
+        assert not errors, errors
+        print("ok")
+    """)
+    assert out.strip() == "ok"
