@@ -1,12 +1,14 @@
 // The runner under Node: the same host code the browser worker uses.
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-import { hostPreopen, loadModule, memoryPreopen, runCommand, runPipeline, runPipelineRaw, RemoteMediaError } from "../dist/node.js";
+import { hostPreopen, loadModule, memoryPreopen, openPackage, PackageError, parsePublicKey, runCommand, runPipeline, runPipelineRaw,
+  RemoteMediaError } from "../dist/node.js";
 
 const repo = fileURLToPath(new URL("../..", import.meta.url));
 const module = await loadModule(process.env.RM_WASM ?? join(repo, "build/wasi/remotemedia.wasm"));
@@ -129,4 +131,33 @@ class Probe:
   const np = await runPipelineRaw(pythonModule, { version: "v1", nodes: [{ id: "p", node_type: "PythonNode", params: { code: "import numpy", class: "X" } }] }, [1], { preopens: [usr] });
   assert.equal(np.exitCode, 3);
   assert.match(np.stderr, /numpy is not available inside WebAssembly/);
+});
+
+// ---- packages: the host-side reader (the same code the browser uses) notices every changed byte.
+
+test("the package reader notices any single changed byte of a signed package", async () => {
+  const native = process.env.RM_NATIVE ?? join(repo, "build/native/remotemedia");
+  const dir = mkdtempSync(join(tmpdir(), "rm-pkg-"));
+  try {
+    writeFileSync(join(dir, "remotemedia.wasm"), Buffer.from("\0asm\x01\0\0\0"));
+    writeFileSync(join(dir, "m.json"), JSON.stringify(calculator));
+    for (const args of [["keygen", "-o", join(dir, "k")], ["pack", join(dir, "m.json"), "--wasm-dir", dir, "--sign", join(dir, "k.key"), "-o", join(dir, "p.rmpkg")]]) {
+      const r = spawnSync(native, args, { encoding: "utf8" });
+      assert.equal(r.status, 0, r.stderr);
+    }
+    const key = readFileSync(join(dir, "k.pub"), "utf8");
+    const good = new Uint8Array(readFileSync(join(dir, "p.rmpkg")));
+    const pkg = await openPackage(good, { trustedKeys: [key] });
+    assert.equal(pkg.trust, "trusted");
+    assert.equal(pkg.signer, parsePublicKey(key).id);
+    for (let i = 0; i < good.length; ++i) {
+      const bad = good.slice();
+      bad[i] ^= 0x01;
+      const outcome = await openPackage(bad, { trustedKeys: [key] }).then((p) => p.trust, (e) => (e instanceof PackageError ? "refused" : String(e)));
+      assert.notEqual(outcome, "trusted", `byte ${i} changed, still trusted`);
+      assert.ok(outcome === "refused" || outcome === "untrusted", `byte ${i}: ${outcome}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
