@@ -166,6 +166,10 @@ class Pipeline:
         (src,), (dst,) = self._ids(source), self._ids(target)
         self._connections.append((src, dst))
 
+    def __repr__(self):
+        nodes = ", ".join(f"{node_id}={node!r}" for node_id, node in self._nodes)
+        return f"Pipeline({nodes})"
+
     @property
     def node_ids(self):
         return [node_id for node_id, _ in self._nodes]
@@ -264,7 +268,10 @@ class Pipeline:
     def execute(self, inputs=(), *, threads=None):
         """Runs the pipeline on a list of input items; returns the runtime's response dict
         (status, outputs, execution_time_ms, graph_info). Errors raise PipelineError subclasses."""
-        return _core.execute_pipeline_with_input(self.serialize(), list(inputs), threads=threads or 0,
+        if not isinstance(inputs, (list, tuple, dict, str, bytes)) and not hasattr(inputs, "__array_interface__") \
+                and hasattr(inputs, "__iter__"):
+            inputs = list(inputs)  # a generator or range; one array or dict stays one (refused) item
+        return _core.execute_pipeline_with_input(self.serialize(), inputs, threads=threads or 0,
                                                  base_dir=self.base_dir)
 
     def run(self, inputs=(), *, threads=None):

@@ -35,7 +35,11 @@ enum class Stage { Manifest, Inputs, Run };
   nb::object cls = nb::module_::import_("remotemedia.errors").attr(name);
   nb::object error = nb::steal(json_to_python(*error_to_json(e).find("error")));
   if (!error.is_valid()) throw nb::python_error();
-  nb::object exc = cls(nb::str(e.message.c_str()), error);
+  // Messages may quote undecodable bytes (file names): never fail on them here.
+  nb::object message =
+      nb::steal(PyUnicode_DecodeUTF8(e.message.data(), static_cast<Py_ssize_t>(e.message.size()), "replace"));
+  if (!message.is_valid()) throw nb::python_error();
+  nb::object exc = cls(message, error);
   PyErr_SetObject(cls.ptr(), exc.ptr());
   throw nb::python_error();
 }

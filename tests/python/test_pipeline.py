@@ -193,3 +193,16 @@ def test_a_python_node_class_registered_anew_is_the_one_that_runs(tmp_path):
     """))
     proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_run_takes_any_iterable_of_items_but_not_one_bare_array():
+    import numpy as np
+
+    from remotemedia import InputError
+
+    p = Pipeline(MultiplyNode(factor=2))
+    assert p.run(range(3)) == [0, 2, 4]
+    assert p.run(x for x in (1, 2)) == [2, 4]
+    with pytest.raises(InputError, match=r"wrap a single item"):
+        p.run(np.zeros(3))
+    assert repr(p) == "Pipeline(multiply_0=MultiplyNode(factor=2))"
