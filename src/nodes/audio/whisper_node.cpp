@@ -69,6 +69,10 @@ class WhisperNode final : public Node {
     threads_ = static_cast<int>(p.integer("n_threads"));
     max_tokens_ = static_cast<int>(p.integer("max_tokens"));
     suppress_eot_ = p.boolean("suppress_end_of_text");
+    audio_ctx_ = static_cast<int>(p.integer("audio_ctx"));
+    if (audio_ctx_ < -1)
+      return fail(ErrorKind::InvalidInput, "invalid_param_value",
+                  "audio_ctx must be -1 (fit each item), 0 (the full 30 s) or a number of encoder frames");
     if (threads_ <= 0) threads_ = std::min(4, default_thread_count());  // 1 on single-threaded targets
     if (language_ != "auto" && whisper_lang_id(language_.c_str()) < 0)
       return fail(ErrorKind::InvalidInput, "invalid_param_value", "unknown language '" + language_ + "' (or 'auto')");
@@ -96,6 +100,13 @@ class WhisperNode final : public Node {
       return fail(ErrorKind::InvalidInput, "invalid_model",
                   "'" + path + "' is not a usable Whisper model (ggml format)" + (log.empty() ? "" : ": " + log));
     }
+    if (audio_ctx_ > whisper_n_audio_ctx(ctx_)) {
+      const int most = whisper_n_audio_ctx(ctx_);
+      close();
+      return fail(ErrorKind::InvalidInput, "invalid_param_value",
+                  "audio_ctx " + std::to_string(audio_ctx_) + " is more than the model's " + std::to_string(most) +
+                      " encoder frames");
+    }
     return {};
   }
 
@@ -119,6 +130,11 @@ class WhisperNode final : public Node {
     wp.print_timestamps = false;
     wp.temperature_inc = 0;  // deterministic: no temperature fallback
     wp.no_context = true;
+    // The encoder costs the same for 1 s as for 30 s unless told how much of its window holds audio:
+    // 50 encoder frames per second (WHISPER_SAMPLE_RATE / 320).
+    wp.audio_ctx = audio_ctx_;
+    if (audio_ctx_ == -1)
+      wp.audio_ctx = std::clamp(static_cast<int>((a->frames() + 319) / 320), 1, whisper_n_audio_ctx(ctx_));
     if (suppress_eot_) {
       // Synthetic test models never end on their own: only max_tokens stops them.
       wp.logits_filter_callback = [](whisper_context* c, whisper_state*, const whisper_token_data*, int, float* logits,
@@ -163,7 +179,7 @@ class WhisperNode final : public Node {
   whisper_context* ctx_ = nullptr;
   std::string language_ = "en";
   bool translate_ = false;
-  int threads_ = 0, max_tokens_ = 0;
+  int threads_ = 0, max_tokens_ = 0, audio_ctx_ = 0;
   bool suppress_eot_ = false;
 };
 
@@ -194,6 +210,12 @@ NodeInfo whisper_node_info() {
                  .type = ParamType::Integer,
                  .default_value = Json(0),
                  .doc = "most tokens per segment (0: no limit)"},
+       ParamSpec{.name = "audio_ctx",
+                 .type = ParamType::Integer,
+                 .default_value = Json(0),
+                 .doc = "encoder frames to compute, 50 per second of audio: 0 the model's full 30 s window (1500), "
+                        "-1 just enough for each item, N the first N/50 s; less is faster for short windows "
+                        "(streaming), with some loss of accuracy"},
        ParamSpec{.name = "suppress_end_of_text",
                  .type = ParamType::Bool,
                  .default_value = Json(false),
