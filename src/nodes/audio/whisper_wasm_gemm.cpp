@@ -133,29 +133,29 @@ void q8_tile(const int16_t* A, const float* da, const int16_t* B, const float* d
   for (int i = 0; i < RM; ++i)
     for (int j = 0; j < RN; ++j) acc[i][j] = wasm_f32x4_splat(0.0f);
   for (int64_t ib = 0; ib < nb; ++ib) {
-    v128_t b[RN][4];
-    for (int j = 0; j < RN; ++j)
-      for (int g = 0; g < 4; ++g) b[j][g] = wasm_v128_load(B + j * lq + ib * 32 + g * 8);
-    for (int i = 0; i < RM; ++i) {
-      const int16_t* a = A + i * lq + ib * 32;
-      const v128_t a0 = wasm_v128_load(a), a1 = wasm_v128_load(a + 8), a2 = wasm_v128_load(a + 16),
-                   a3 = wasm_v128_load(a + 24);
-      const float dai = da[i * nb + ib];
-      for (int j = 0; j < RN; ++j) {
-        // Same lanes and the same float steps as ggml_vec_dot_q8_0_q8_0 (arch/wasm/quants.c).
-        const v128_t sum =
-            wasm_i32x4_add(wasm_i32x4_add(wasm_i32x4_dot_i16x8(a0, b[j][0]), wasm_i32x4_dot_i16x8(a1, b[j][1])),
-                           wasm_i32x4_add(wasm_i32x4_dot_i16x8(a2, b[j][2]), wasm_i32x4_dot_i16x8(a3, b[j][3])));
-        acc[i][j] = wasm_f32x4_add(
-            acc[i][j], wasm_f32x4_mul(wasm_f32x4_convert_i32x4(sum), wasm_f32x4_splat(dai * db[j * nb + ib])));
+    // The integer sums are exact, so their order is free: only the lanes must match ggml's
+    // ggml_vec_dot_q8_0_q8_0 (arch/wasm/quants.c), and then the same float steps per block.
+    v128_t sum[RM][RN];
+    for (int i = 0; i < RM; ++i)
+      for (int j = 0; j < RN; ++j) sum[i][j] = wasm_i32x4_splat(0);
+    for (int g = 0; g < 32; g += 8) {
+      v128_t b[RN];
+      for (int j = 0; j < RN; ++j) b[j] = wasm_v128_load(B + j * lq + ib * 32 + g);
+      for (int i = 0; i < RM; ++i) {
+        const v128_t a = wasm_v128_load(A + i * lq + ib * 32 + g);
+        for (int j = 0; j < RN; ++j) sum[i][j] = wasm_i32x4_add(sum[i][j], wasm_i32x4_dot_i16x8(a, b[j]));
       }
     }
+    for (int i = 0; i < RM; ++i)
+      for (int j = 0; j < RN; ++j)
+        acc[i][j] = wasm_f32x4_add(acc[i][j], wasm_f32x4_mul(wasm_f32x4_convert_i32x4(sum[i][j]),
+                                                             wasm_f32x4_splat(da[i * nb + ib] * db[j * nb + ib])));
   }
   for (int j = 0; j < RN; ++j)
     for (int i = 0; i < RM; ++i) C[j * ldc + i] = lane_sum(acc[i][j]);
 }
 
-constexpr int kQm = 2, kQn = 2;  // 4 accumulators, 8 B vectors, 4 A vectors
+constexpr int kQm = 3, kQn = 2;  // 6 float and 6 integer accumulators, 2 B vectors, 1 A vector
 
 template <int RM>
 void q8_rows(const int16_t* A, const float* da, const int16_t* B, const float* db, int64_t n, int64_t nb, float* C,
