@@ -139,6 +139,7 @@ class Pipeline:
             self.metadata["description"] = description
         self.python = {}  # the manifest's python section: {"paths": [...], "modules": [...]}
         self.base_dir = "."  # what relative paths in the manifest are relative to
+        self.extra = {}  # other top-level manifest fields, kept as read (a package's "runtime")
         self._nodes = []  # [(id, node)]: node a NodeSpec or a Python node object
         self._connections = []  # [(from id, to id)]
         for node in nodes:
@@ -215,6 +216,7 @@ class Pipeline:
         python = dict(self.python)
         if modules:
             python["modules"] = modules
+        manifest.update(self.extra)
         if python or registered:
             # Even empty, the section has the runtime look the registered classes up again on every
             # run, so a class registered anew (edited in a notebook, say) is the one that runs.
@@ -252,6 +254,8 @@ class Pipeline:
         p.metadata = dict(doc.get("metadata") or {})
         p.python = dict(doc.get("python") or {})
         p.base_dir = folder
+        p.extra = {k: v for k, v in doc.items() if k not in ("version", "metadata", "nodes", "connections", "edges",
+                                                               "python")}
         for n in doc["nodes"]:
             node_type = n.get("node_type", n.get("type"))
             params = n.get("params") or {}

@@ -80,3 +80,10 @@ def test_packing_without_a_wasm_module_says_how_to_give_one(tmp_path, monkeypatc
     assert caught.value.code == "missing_wasm_module"
     with pytest.raises(ManifestError, match="no remotemedia.wasm"):
         calc().pack(tmp_path / "x.rmpkg", wasm_dir=tmp_path)
+
+
+def test_a_packages_manifest_round_trips_with_its_runtime_block(tmp_path):
+    calc().pack(tmp_path / "calc.rmpkg", wasm_dir=WASM_DIR)
+    packed = json.loads(entries(tmp_path / "calc.rmpkg")["manifest.json"])
+    assert packed["runtime"]["target"] == "wasm32-wasi"
+    assert Pipeline.from_manifest(packed).serialize() == packed
