@@ -30,7 +30,7 @@ struct Manifest {
   std::vector<NodeSpec> nodes;
   std::vector<Connection> connections;
   std::string connections_field = "connections";  // or the draft "edges", for error paths
-  Json python;  // {"paths": [...], "modules": [...]}: where Python node types come from
+  Json python;   // {"paths": [...], "modules": [...]}: where Python node types come from
   Json runtime;  // {"target", "min_version", "features"}: written by `pack`, checked on load
 };
 
