@@ -185,29 +185,35 @@ class GenericPythonNode final : public Node {
   std::unique_ptr<PythonClassNode> inner_;
 };
 
-RM_REGISTER_NODE(PythonNode,
-                 NodeInfo{
-                     "PythonNode",
-                     "Runs a Python class from a module, a file or inline code, constructed with `kwargs`.",
-                     "python",
-                     {ParamSpec{.name = "module",
-                                .type = ParamType::String,
-                                .default_value = Json(""),
-                                .doc = "module to import the class from (on sys.path or the manifest's python.paths)"},
-                      ParamSpec{.name = "file",
-                                .type = ParamType::String,
-                                .default_value = Json(""),
-                                .doc = "Python file, relative to the manifest's folder"},
-                      ParamSpec{.name = "code",
-                                .type = ParamType::String,
-                                .default_value = Json(""),
-                                .doc = "inline Python source defining the class"},
-                      ParamSpec{.name = "class", .type = ParamType::String, .doc = "the class name", .required = true},
-                      ParamSpec{.name = "kwargs",
-                                .type = ParamType::Object,
-                                .default_value = Json::object(),
-                                .doc = "keyword arguments for the class"}},
-                     [] { return std::make_unique<GenericPythonNode>(); }});
+NodeInfo python_node_info();
+RM_REGISTER_NODE(PythonNode, python_node_info());
+
+NodeInfo python_node_info() {
+  NodeInfo info{"PythonNode",
+                "Runs a Python class from a module, a file or inline code, constructed with `kwargs`.",
+                "python",
+                {ParamSpec{.name = "module",
+                           .type = ParamType::String,
+                           .default_value = Json(""),
+                           .doc = "module to import the class from (on sys.path or the manifest's python.paths)"},
+                 ParamSpec{.name = "file",
+                           .type = ParamType::String,
+                           .default_value = Json(""),
+                           .doc = "Python file, relative to the manifest's folder",
+                           .file = true},
+                 ParamSpec{.name = "code",
+                           .type = ParamType::String,
+                           .default_value = Json(""),
+                           .doc = "inline Python source defining the class"},
+                 ParamSpec{.name = "class", .type = ParamType::String, .doc = "the class name", .required = true},
+                 ParamSpec{.name = "kwargs",
+                           .type = ParamType::Object,
+                           .default_value = Json::object(),
+                           .doc = "keyword arguments for the class"}},
+                [] { return std::make_unique<GenericPythonNode>(); }};
+  info.feature = "python";
+  return info;
+}
 
 // ---- the provider ------------------------------------------------------------------------------
 
@@ -275,6 +281,7 @@ Result<> provide(const ProviderRequest& request, Registry& registry) {
                   }};
     info.open_params = true;
     info.origin = "python";
+    info.feature = "python";
     describe(package.get(), cls, info);
     if (!registry.add_or_replace(std::move(info)) && !request.all)
       std::fprintf(stderr, "remotemedia: warning: the Python node '%s' is shadowed by the C++ node of that name\n",
