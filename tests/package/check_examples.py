@@ -73,6 +73,22 @@ def main():
             else:
                 print(f"ok   {name}: minisign -V: {p.stdout.strip().splitlines()[0]}")
 
+    # The pipeline's own Python modules (python.paths, PythonNode files) travel in python/.
+    cases = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "conformance", "cases")
+    for case in ("python-streaming-generator", "python-generic-file"):
+        pkg = os.path.join(work, case + ".rmpkg")
+        subprocess.run(shlex.split(clis[0]) + ["pack", os.path.join(cases, case, "manifest.json"), "-o", pkg],
+                       check=True, capture_output=True)
+        shutil.copy(os.path.join(cases, case, "input.json"), os.path.join(work, "input.json"))
+        with open(os.path.join(cases, case, "expected.json")) as f:
+            expected = json.load(f)
+        for cli in clis:
+            code, out, err = run(cli, ["run", pkg, "--allow-unsigned", "-i", "input.json"], cwd=work)
+            if code != 0 or json.loads(out)["outputs"] != expected["outputs"]:
+                failures.append(f"{case}: {cli}: exit {code} {err.strip()} {out[:200]}")
+            else:
+                print(f"ok   {case} (user Python module packaged): {cli.split()[-1]}")
+
     # Reproducible: the same inputs (manifest, module, key, SOURCE_DATE_EPOCH) give the same bytes.
     env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
     manifest = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples", "transcribe.json")
