@@ -3,6 +3,7 @@ import { pipelineArgs, pipelineRequest, resultOf, type PipelineResult, type RawR
 import { checkTrust, openPackage, packageMounts, type RmPackage, type TrustPolicy } from "./package.js";
 import type { Mounts, Stage, Variant, WorkerRequest, WorkerResponse } from "./protocol.js";
 import type { FileTree } from "./memfs.js";
+import { hasRelaxedSimd } from "./features.js";
 
 export interface RunnerOptions {
   /** URL of dist/worker.js. */
@@ -13,7 +14,7 @@ export interface RunnerOptions {
    * The Python-enabled module and the folder served as its guest /usr (holding files.json): used,
    * and fetched, only when a pipeline needs Python nodes.
    */
-  python?: { moduleUrl: string | URL; usrUrl: string | URL };
+  python?: { moduleUrl: string | URL; usrUrl: string | URL; relaxedModuleUrl?: string | URL };
   /** Signers whose packages run (minisign .pub texts or their base64 line). */
   trustedKeys?: string[];
 }
@@ -59,7 +60,11 @@ export class RemoteMediaRunner extends EventTarget {
     this.moduleUrl = new URL(options.moduleUrl, globalThis.location?.href).href;
     if (options.python)
       this.python = {
-        moduleUrl: new URL(options.python.moduleUrl, globalThis.location?.href).href,
+        // The relaxed-SIMD build (fused multiply-add) where the browser has relaxed SIMD.
+        moduleUrl: new URL(
+          options.python.relaxedModuleUrl && hasRelaxedSimd() ? options.python.relaxedModuleUrl : options.python.moduleUrl,
+          globalThis.location?.href,
+        ).href,
         usrUrl: new URL(options.python.usrUrl, globalThis.location?.href).href.replace(/\/?$/, "/"),
       };
     this.worker = new Worker(options.workerUrl, { type: "module" });

@@ -5,6 +5,7 @@ import { runCommand } from "./host.js";
 import { memoryPreopen } from "./memfs.js";
 import { hostPreopen } from "./nodefs.js";
 import { checkTrust, describePackage, digestList, openPackage, packageMounts, PackageError, type RmPackage } from "./package.js";
+import { hasRelaxedSimd } from "./features.js";
 
 export { runCommand } from "./host.js";
 export { hostPreopen } from "./nodefs.js";
@@ -40,6 +41,8 @@ export interface WasiBuild {
   /** The Python-enabled module and the host folder mapped at the guest's /usr, when built. */
   pythonModule?: string;
   pythonUsr?: string;
+  /** The Python-enabled module built with relaxed SIMD: used instead where the engine has it. */
+  pythonRelaxedModule?: string;
 }
 
 /** The tools/remotemedia-wasi command. Returns the exit code. */
@@ -122,7 +125,8 @@ export async function main(argv: string[], build: WasiBuild): Promise<number> {
   }
   const python = build.pythonModule && build.pythonUsr && fs.existsSync(build.pythonModule) ? build : null;
   const runPython = async () => {
-    const module = await load(python!.pythonModule!);
+    const relaxed = python!.pythonRelaxedModule;
+    const module = await load(relaxed && hasRelaxedSimd() && fs.existsSync(relaxed) ? relaxed : python!.pythonModule!);
     return module ? run(module, [hostPreopen(python!.pythonUsr!, "/usr")]) : 5;
   };
   // `nodes` lists the Python nodes too.
