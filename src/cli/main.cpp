@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/args.hpp"
 #include "cli/cli.hpp"
 #include "cli/platform.hpp"
 #include "core/files.hpp"
@@ -147,43 +148,33 @@ Result<std::pair<Json, std::vector<Value>>> load_request(const RunArgs& args) {
 int parse_run_args(Cli& cli, const std::vector<std::string>& argv, RunArgs& args, bool is_run) {
   const char* command = is_run ? "run" : "validate";
   for (std::size_t i = 0; i < argv.size(); ++i) {
+    if (int code = common_option(cli, argv, i, command, is_run ? kRunHelp : kValidateHelp); code != kOtherOption) {
+      if (code >= 0) return code;
+      continue;
+    }
+    if (is_run) {
+      if (int code = package_option(cli, argv, i, command, args.package, true); code != kOtherOption) {
+        if (code >= 0) return code;
+        args.package_options = true;
+        continue;
+      }
+    }
     const std::string& a = argv[i];
-    auto value = [&](std::string& out) {
-      if (i + 1 >= argv.size()) return false;
-      out = argv[++i];
-      return true;
-    };
     std::string v;
-    if (a == "-h" || a == "--help") {
-      std::fputs(is_run ? kRunHelp : kValidateHelp, stdout);
-      return 0;
-    } else if (a == "--error-format") {
-      if (!value(v) || (v != "json" && v != "text")) return cli.usage("--error-format takes text or json", command);
-      cli.json_errors = v == "json";
-    } else if (is_run && a == "--input") {
-      if (!value(args.input_json)) return cli.usage("--input needs a JSON array", command);
+    unsigned long long threads = 0;
+    if (is_run && a == "--input") {
+      if (!take_value(argv, i, args.input_json)) return cli.usage("--input needs a JSON array", command);
     } else if (is_run && (a == "-i" || a == "--input-file")) {
-      if (!value(args.input_file)) return cli.usage(a + " needs a file", command);
+      if (!take_value(argv, i, args.input_file)) return cli.usage(a + " needs a file", command);
     } else if (is_run && (a == "-o" || a == "--output")) {
-      if (!value(args.output_file)) return cli.usage(a + " needs a file", command);
+      if (!take_value(argv, i, args.output_file)) return cli.usage(a + " needs a file", command);
     } else if (is_run && a == "--threads") {
-      if (!value(v) || v.empty() || v.size() > 4 || v.find_first_not_of("0123456789") != std::string::npos)
+      if (!take_value(argv, i, v) || !parse_count(v, 4, threads))
         return cli.usage("--threads needs a number of threads", command);
-      args.threads = std::stoi(v);
-      if (args.threads < 1) return cli.usage("--threads must be at least 1", command);
+      if (threads < 1) return cli.usage("--threads must be at least 1", command);
+      args.threads = static_cast<int>(threads);
     } else if (is_run && a == "--pretty") {
       args.pretty = true;
-    } else if (is_run && a == "--trusted-key") {
-      if (!value(v)) return cli.usage("--trusted-key needs a public key file", command);
-      args.package.trusted_keys.push_back(v);
-      args.package_options = true;
-    } else if (is_run && a == "--allow-unsigned") {
-      args.package.allow_unsigned = args.package_options = true;
-    } else if (is_run && a == "--max-size") {
-      if (!value(v) || v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos)
-        return cli.usage("--max-size needs a number of bytes", command);
-      args.package.max_size = std::stoull(v);
-      args.package_options = true;
     } else if (a.size() > 1 && a[0] == '-') {
       return cli.usage("unknown option '" + a + "'", command);
     } else if (args.manifest_path.empty()) {

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "cli/args.hpp"
 #include "cli/cli.hpp"
 #include "core/files.hpp"
 #include "core/path.hpp"
@@ -162,28 +163,12 @@ int parse_package_args(Cli& cli, const std::vector<std::string>& argv, PackageAr
                        const char* help) {
   const bool is_verify = std::string(command) == "verify";
   for (std::size_t i = 0; i < argv.size(); ++i) {
+    int code = common_option(cli, argv, i, command, help);
+    if (code == kOtherOption) code = package_option(cli, argv, i, command, args.options, is_verify);
+    if (code >= 0) return code;
+    if (code == kOptionTaken) continue;
     const std::string& a = argv[i];
-    auto value = [&](std::string& out) {
-      if (i + 1 >= argv.size()) return false;
-      out = argv[++i];
-      return true;
-    };
-    std::string v;
-    if (a == "-h" || a == "--help") {
-      std::fputs(help, stdout);
-      return 0;
-    } else if (a == "--error-format") {
-      if (!value(v) || (v != "json" && v != "text")) return cli.usage("--error-format takes text or json", command);
-    } else if (a == "--trusted-key") {
-      if (!value(v)) return cli.usage("--trusted-key needs a public key file", command);
-      args.options.trusted_keys.push_back(v);
-    } else if (is_verify && a == "--allow-unsigned") {
-      args.options.allow_unsigned = true;
-    } else if (a == "--max-size") {
-      if (!value(v) || v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos)
-        return cli.usage("--max-size needs a number of bytes", command);
-      args.options.max_size = std::stoull(v);
-    } else if (a == "--json") {
+    if (a == "--json") {
       args.json = true;
     } else if (!is_verify && a == "--digests") {
       args.digests = true;
@@ -277,17 +262,15 @@ int cmd_keygen(Cli& cli, const std::vector<std::string>& argv) {
   std::string prefix = "remotemedia";
   bool force = false;
   for (std::size_t i = 0; i < argv.size(); ++i) {
+    if (int code = common_option(cli, argv, i, "keygen", kKeygenHelp); code != kOtherOption) {
+      if (code >= 0) return code;
+      continue;
+    }
     const std::string& a = argv[i];
-    if (a == "-h" || a == "--help") {
-      std::fputs(kKeygenHelp, stdout);
-      return 0;
-    } else if (a == "-o" || a == "--output") {
-      if (i + 1 >= argv.size()) return cli.usage(a + " needs a file prefix", "keygen");
-      prefix = argv[++i];
+    if (a == "-o" || a == "--output") {
+      if (!take_value(argv, i, prefix)) return cli.usage(a + " needs a file prefix", "keygen");
     } else if (a == "--force") {
       force = true;
-    } else if (a == "--error-format" && i + 1 < argv.size()) {
-      ++i;
     } else {
       return cli.usage("unexpected argument '" + a + "'", "keygen");
     }
@@ -317,19 +300,14 @@ int cmd_keygen(Cli& cli, const std::vector<std::string>& argv) {
 int cmd_pack(Cli& cli, const std::vector<std::string>& argv) {
   pkg::PackOptions o;
   for (std::size_t i = 0; i < argv.size(); ++i) {
+    if (int code = common_option(cli, argv, i, "pack", kPackHelp); code != kOtherOption) {
+      if (code >= 0) return code;
+      continue;
+    }
     const std::string& a = argv[i];
-    auto value = [&](std::string& out) {
-      if (i + 1 >= argv.size()) return false;
-      out = argv[++i];
-      return true;
-    };
     std::string v;
-    if (a == "-h" || a == "--help") {
-      std::fputs(kPackHelp, stdout);
-      return 0;
-    } else if (a == "--error-format") {
-      if (!value(v) || (v != "json" && v != "text")) return cli.usage("--error-format takes text or json", "pack");
-    } else if (a == "-o" || a == "--output") {
+    auto value = [&](std::string& out) { return take_value(argv, i, out); };
+    if (a == "-o" || a == "--output") {
       if (!value(o.output_path)) return cli.usage(a + " needs a file", "pack");
     } else if (a == "--sign") {
       if (!value(o.secret_key_path)) return cli.usage("--sign needs a secret key file", "pack");
