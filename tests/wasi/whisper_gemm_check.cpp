@@ -16,6 +16,7 @@
 #include "ggml-quants.h"
 #include "llamafile/sgemm.h"
 #include "quants.h"
+#include "simd-gemm.h"
 #include "vec.h"
 
 namespace {
@@ -102,7 +103,100 @@ int check_f16_conversion() {
   return bad != 0;
 }
 
+template <int RM, int RN>
+static inline void ukernel32(float* __restrict C, const float* __restrict A, const float* __restrict B, int K, int N) {
+  v128_t acc[RM][RN];
+  for (int i = 0; i < RM; i++)
+    for (int r = 0; r < RN; r++) acc[i][r] = wasm_v128_load(C + i * N + r * 4);
+  const float* a = A;
+  const float* b = B;
+  for (int kk = 0; kk < K; kk++, a++, b += N) {
+    v128_t Bv[RN];
+    for (int r = 0; r < RN; r++) Bv[r] = wasm_v128_load(b + r * 4);
+    for (int i = 0; i < RM; i++) {
+      const v128_t p = wasm_v128_load32_splat(a + i * K);
+      for (int r = 0; r < RN; r++) acc[i][r] = GGML_F32x4_FMA(acc[i][r], Bv[r], p);
+    }
+  }
+  for (int i = 0; i < RM; i++)
+    for (int r = 0; r < RN; r++) wasm_v128_store(C + i * N + r * 4, acc[i][r]);
+}
+template <int RM, int RN>
+double fa32_tile_ms(const float* A, const float* B, float* C) {
+  double best = 1e9;
+  for (int rep = 0; rep < 5; ++rep) {
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int it = 0; it < 200; ++it)
+      for (int i = 0; i + RM <= 60; i += RM)
+        for (int j = 0; j + RN * 4 <= 64; j += RN * 4) ukernel32<RM, RN>(C + i * 64 + j, A + i * 64, B + j, 64, 64);
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    best = ms < best ? ms : best;
+  }
+  const int rows = 60 / RM * RM, cols = 64 / (RN * 4) * RN * 4;
+  std::printf("int32 tile %dx%d: %5.2f GMAC/s\n", RM, RN, 200.0 * rows * cols * 64 / best / 1e6);
+  return best;
+}
+
+// Flash attention's micro-kernel (simd-gemm.h) on its tile shapes (64 x 64 x 64), for the tile sizes.
+template <int RM, int RN>
+double fa_tile_ms(const float* A, const float* B, float* C) {
+  double best = 1e9;
+  for (int rep = 0; rep < 5; ++rep) {
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int it = 0; it < 200; ++it)
+      for (int i = 0; i + RM <= 60; i += RM)
+        for (int j = 0; j + RN * 4 <= 64; j += RN * 4)
+          simd_gemm_ukernel<RM, RN>(C + i * 64 + j, A + i * 64, B + j, 64, 64);
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    best = ms < best ? ms : best;
+  }
+  const int rows = 60 / RM * RM, cols = 64 / (RN * 4) * RN * 4;
+  std::printf("flash-attention tile %dx%d: %5.2f GMAC/s\n", RM, RN, 200.0 * rows * cols * 64 / best / 1e6);
+  return best;
+}
+
+// The SIMD f32 -> f16 conversion (ggml_fp32_to_fp16_row, ggml's f16 stores) against ggml's scalar
+// one: every f16 value, the halfway points between neighbours (ties to even), random floats,
+// overflow, underflow and nan.
+int check_f32_to_f16_conversion() {
+  std::vector<float> x;
+  for (int i = 0; i < 65536; ++i) {
+    const float a = ggml_compute_fp16_to_fp32(static_cast<ggml_fp16_t>(i));
+    const float b = ggml_compute_fp16_to_fp32(static_cast<ggml_fp16_t>(i + 1));
+    x.push_back(a);
+    if (std::isfinite(a) && std::isfinite(b)) x.push_back(a + (b - a) / 2);
+  }
+  for (float v : random_floats(100000)) x.push_back(v * 1000.0f);
+  for (float v : {1e-8f, -1e-8f, 65504.0f, 65520.0f, 1e6f, -1e6f, INFINITY, -INFINITY, NAN, 1e-45f}) x.push_back(v);
+  while (x.size() % 4) x.push_back(0.0f);
+  std::vector<ggml_fp16_t> h(x.size());
+  ggml_fp32_to_fp16_row(x.data(), h.data(), static_cast<int64_t>(x.size()));
+  int bad = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const ggml_fp16_t want = ggml_compute_fp32_to_fp16(x[i]);
+    if (h[i] != want && bad++ < 3) std::printf("f32 %.9g: f16 0x%04x, scalar 0x%04x\n", x[i], h[i], want);
+  }
+  return bad != 0;
+}
+
 void bench() {
+  {
+    const auto a = random_floats(64 * 64), b = random_floats(64 * 64);
+    std::vector<float> c(64 * 64);
+    fa_tile_ms<2, 2>(a.data(), b.data(), c.data());
+    fa_tile_ms<4, 2>(a.data(), b.data(), c.data());
+    fa_tile_ms<5, 2>(a.data(), b.data(), c.data());
+    fa_tile_ms<6, 2>(a.data(), b.data(), c.data());
+    fa_tile_ms<3, 3>(a.data(), b.data(), c.data());
+    fa_tile_ms<4, 3>(a.data(), b.data(), c.data());
+    fa_tile_ms<3, 4>(a.data(), b.data(), c.data());
+    fa_tile_ms<2, 4>(a.data(), b.data(), c.data());
+    fa32_tile_ms<4, 2>(a.data(), b.data(), c.data());
+    fa32_tile_ms<5, 2>(a.data(), b.data(), c.data());
+    fa32_tile_ms<6, 2>(a.data(), b.data(), c.data());
+    fa32_tile_ms<4, 3>(a.data(), b.data(), c.data());
+    fa32_tile_ms<3, 4>(a.data(), b.data(), c.data());
+  }
   // The tiny model's encoder products (n_state 384, 1500 frames): attention projections and MLP.
   struct Shape {
     int64_t m, n, k;
@@ -141,13 +235,14 @@ int main(int argc, char** argv) {
     bench();
     return 0;
   }
-  int failed = check_f16_conversion();
+  int failed = check_f16_conversion() | check_f32_to_f16_conversion();
   // Every tail of the tiles (rows 1..5, columns 1..25) and whisper's own k sizes.
   for (int64_t m : {1, 4, 5, 7, 13})
     for (int64_t n : {8, 9, 11, 25, 40})
       for (int64_t k : {32, 96, 384}) failed |= check_q8_0(m + 3, n, k, 1) | check_f16(m + 3, n, k + 4, 1);
   failed |= check_q8_0(64, 100, 1536, 3) | check_f16(64, 100, 1152, 3);  // columns shared by 3 threads
-  std::printf(failed ? "FAIL\n"
-                     : "ok: q8_0 bit-identical to ggml_vec_dot_q8_0_q8_0, f16 within rounding, f16 conversion exact\n");
+  std::printf(failed
+                  ? "FAIL\n"
+                  : "ok: q8_0 bit-identical to ggml_vec_dot_q8_0_q8_0, f16 within rounding, f16 conversions exact\n");
   return failed;
 }

@@ -1,0 +1,151 @@
+// Whisper benchmark, native vs WASI under Node vs Chromium, measured in one run and interleaved
+// (round-robin over the configurations, so that load from elsewhere spreads over all of them).
+// The figure is the WhisperNode's own time (execution_time_ms of `remotemedia run`), the same
+// number natively and inside the wasm; best and median over the rounds.
+//
+//   * 30 s of pink noise, tiny-shaped synthetic models (f16, q8_0), 8 tokens: native 1 and 2
+//     threads; WASI 1 thread (Node: SIMD128 module, and the relaxed-SIMD module with
+//     --experimental-wasm-relaxed-simd; Chromium: both modules, in the demo's Web Worker runner);
+//   * streaming: a 3 s window with audio_ctx 0 (the full 30 s encoder) and -1 (fit the window).
+//
+// Usage: node web/bench/whisper-bench.mjs [--rounds 3] [--only f16|q8_0|stream] [--extra NAME=MODULE.wasm]...
+// (--extra: one more full module to compare, under Node and in Chromium, e.g. another build)
+// (after scripts/setup; writes build/models/tiny-*.bin once; needs sox)
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const repo = fileURLToPath(new URL("../..", import.meta.url));
+const arg = (name, dflt) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : dflt);
+const rounds = Number(arg("--rounds", 3));
+const only = arg("--only", "");
+const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const native = join(repo, "build/native/remotemedia");
+const relaxedModule = join(repo, "build/wasi-python-relaxed/remotemedia-python.wasm");
+const extras = process.argv.flatMap((a, i) => (a === "--extra" ? [process.argv[i + 1].split("=")] : []));
+
+for (const t of ["f16", "q8_0"]) {
+  const path = join(repo, "build/models", `tiny-${t}.bin`);
+  if (!existsSync(path))
+    execFileSync("/usr/bin/python3.11", [join(repo, "tools/make-whisper-model.py"), "--shape", "tiny", "--type", t, path]);
+}
+const tmp = mkdtempSync(join(repo, "build", "whisper-bench-"));
+execFileSync("sox", ["-n", "-r", "16000", "-c", "1", "-b", "16", join(tmp, "30s.wav"), "synth", "30", "pinknoise", "vol", "0.3"]);
+execFileSync("sox", ["-n", "-r", "16000", "-c", "1", "-b", "16", join(tmp, "3s.wav"), "synth", "3", "pinknoise", "vol", "0.3"]);
+
+const manifest = (model, threads, audioCtx) => JSON.stringify({ version: "v1", nodes: [{ id: "w", node_type: "WhisperNode", params: {
+  model, max_tokens: 8, suppress_end_of_text: true, n_threads: threads, audio_ctx: audioCtx } }] });
+const timeOf = (stdout, what) => {
+  try {
+    return JSON.parse(stdout).execution_time_ms;
+  } catch {
+    throw new Error(`${what}: no result:\n${stdout.slice(0, 500)}`);
+  }
+};
+
+// One process per native / Node run, as a user would start it.
+function cli(cmd, args, what) {
+  const r = spawnSync(cmd, args, { cwd: repo, encoding: "utf8", maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`${what}: exit ${r.status}: ${r.stderr}`);
+  return timeOf(r.stdout, what);
+}
+const nativeRun = (m, wav) => cli(native, ["run", m, "-i", wav], "native");
+const nodeRun = (m, wav, relaxed, module) => cli(process.execPath, [...(relaxed ? ["--experimental-wasm-relaxed-simd"] : []),
+  join(repo, "tools/remotemedia-wasi"), ...(module ? ["--module", module] : []), "--dir", join(repo, "build/models"), "run", m, "-i", wav], "node");
+
+// Chromium: the demo page's runner library in a fresh profile; the model and audio go in as
+// memory files, as the demo's speech panel does it.
+const server = spawn(process.execPath, [join(repo, "tools/serve"), "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+const base = await new Promise((resolve) => server.stdout.on("data", (d) => {
+  const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(d.toString());
+  if (m) resolve(m[0]);
+}));
+const profile = mkdtempSync(join(tmpdir(), "rm-whisper-bench-"));
+const context = await chromium.launchPersistentContext(profile, { executablePath: "/usr/bin/chromium", headless: true, args: ARGS });
+const page = context.pages()[0] ?? (await context.newPage());
+await page.route("**/bench-files/*", (route) => {
+  const name = new URL(route.request().url()).pathname.split("/").pop();
+  const extra = extras.find(([n]) => `${n}.wasm` === name);
+  route.fulfill({ body: readFileSync(extra ? extra[1] : join(tmp, name)),
+    headers: { "Cross-Origin-Resource-Policy": "same-origin", "Content-Type": extra ? "application/wasm" : "application/octet-stream" } });
+});
+await page.goto(base);
+const browserRelaxed = await page.evaluate(async (extraNames) => {
+  const { RemoteMediaRunner } = await import("/dist/index.js");
+  const make = (relaxed) => new RemoteMediaRunner({ workerUrl: "/dist/worker.js", moduleUrl: "/remotemedia.wasm", python: {
+    moduleUrl: "/remotemedia-python.wasm", usrUrl: "/python-usr/",
+    ...(relaxed ? { relaxedModuleUrl: "/remotemedia-python-relaxed.wasm" } : {}) } });
+  const get = async (url) => new Uint8Array(await (await fetch(url)).arrayBuffer());
+  const runners = { simd: make(false), relaxed: make(true) };
+  for (const n of extraNames) runners[n] = new RemoteMediaRunner({ workerUrl: "/dist/worker.js", moduleUrl: "/remotemedia.wasm",
+    python: { moduleUrl: `/bench-files/${n}.wasm`, usrUrl: "/python-usr/" } });
+  window.bench = { runners, files: {
+    "30s.wav": await get("/bench-files/30s.wav"), "3s.wav": await get("/bench-files/3s.wav"),
+    "tiny-f16.bin": await get("/models/tiny-f16.bin"), "tiny-q8_0.bin": await get("/models/tiny-q8_0.bin") } };
+  return WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 8, 1, 96, 3, 123, 123, 123, 1, 123, 3, 2, 1, 0,
+    10, 13, 1, 11, 0, 32, 0, 32, 1, 32, 2, 253, 133, 2, 11]));
+}, extras.map(([n]) => n));
+async function browserRun(manifestText, model, wav, variant) {
+  const out = await page.evaluate(async ({ manifestText, model, wav, variant }) => {
+    const { runners, files } = window.bench;
+    const r = await runners[variant].exec(["run", "/work/w.json", "-i", `/work/${wav}`], "", {
+      "/work": { "w.json": new TextEncoder().encode(manifestText), [wav]: files[wav], [model]: files[model] } });
+    return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+  }, { manifestText, model, wav, variant });
+  if (out.exitCode !== 0) throw new Error(`chromium ${variant}: exit ${out.exitCode}: ${out.stderr}`);
+  return timeOf(out.stdout, `chromium ${variant}`);
+}
+
+// Configurations: name -> () => ms.
+function configs(model, wav, audioCtx, threadsToo) {
+  const hostManifest = join(tmp, `${model}-${wav}-${audioCtx}`);
+  const c = {};
+  for (const threads of threadsToo ? [1, 2] : [1]) {
+    writeFileSync(`${hostManifest}-${threads}.json`, manifest(`../models/${model}.bin`, threads, audioCtx));
+    c[`native ${threads}T`] = () => nativeRun(`${hostManifest}-${threads}.json`, join(tmp, wav));
+  }
+  const m1 = `${hostManifest}-1.json`;
+  c["node simd128"] = () => nodeRun(m1, join(tmp, wav), false);
+  if (existsSync(relaxedModule)) c["node relaxed"] = () => nodeRun(m1, join(tmp, wav), true);
+  const pageManifest = manifest(`${model}.bin`, 1, audioCtx);
+  c["chromium simd128"] = () => browserRun(pageManifest, `${model}.bin`, wav, "simd");
+  if (browserRelaxed && existsSync(relaxedModule)) c["chromium relaxed"] = () => browserRun(pageManifest, `${model}.bin`, wav, "relaxed");
+  for (const [n, path] of extras) {
+    c[`node ${n}`] = () => nodeRun(m1, join(tmp, wav), true, path);
+    c[`chromium ${n}`] = () => browserRun(pageManifest, `${model}.bin`, wav, n);
+  }
+  return c;
+}
+
+const sections = [];
+if (!only || only === "f16") sections.push(["30 s, tiny f16", configs("tiny-f16", "30s.wav", 0, true)]);
+if (!only || only === "q8_0") sections.push(["30 s, tiny q8_0", configs("tiny-q8_0", "30s.wav", 0, true)]);
+if (!only || only === "stream") {
+  sections.push(["3 s window, tiny q8_0, audio_ctx 0 (full 30 s encoder)", configs("tiny-q8_0", "3s.wav", 0, false)]);
+  sections.push(["3 s window, tiny q8_0, audio_ctx -1 (150 frames)", configs("tiny-q8_0", "3s.wav", -1, false)]);
+}
+const load = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+console.log(`whisper bench: ${rounds} rounds, interleaved; load average before: ${load()}`);
+try {
+  for (const [title, c] of sections) {
+    for (const f of Object.values(c)) await f();  // warm-up: page caches, compiled modules, models read once
+    const times = Object.fromEntries(Object.keys(c).map((k) => [k, []]));
+    for (let r = 0; r < rounds; ++r) for (const [k, f] of Object.entries(c)) times[k].push(await f());
+    const best = (xs) => Math.min(...xs);
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const ref = best(times["native 1T"]);
+    console.log(`\n${title}: WhisperNode ms, best / median of ${rounds}; ratio = best / native 1 thread best`);
+    for (const [k, xs] of Object.entries(times))
+      console.log(`  ${k.padEnd(18)} ${best(xs).toFixed(0).padStart(7)} / ${median(xs).toFixed(0).padStart(7)}   x${(best(xs) / ref).toFixed(2)}`);
+  }
+} finally {
+  console.log(`\nload average after: ${load()}`);
+  await context.close();
+  server.kill();
+  rmSync(profile, { recursive: true, force: true });
+  rmSync(tmp, { recursive: true, force: true });
+}
