@@ -103,40 +103,6 @@ int check_f16_conversion() {
   return bad != 0;
 }
 
-template <int RM, int RN>
-static inline void ukernel32(float* __restrict C, const float* __restrict A, const float* __restrict B, int K, int N) {
-  v128_t acc[RM][RN];
-  for (int i = 0; i < RM; i++)
-    for (int r = 0; r < RN; r++) acc[i][r] = wasm_v128_load(C + i * N + r * 4);
-  const float* a = A;
-  const float* b = B;
-  for (int kk = 0; kk < K; kk++, a++, b += N) {
-    v128_t Bv[RN];
-    for (int r = 0; r < RN; r++) Bv[r] = wasm_v128_load(b + r * 4);
-    for (int i = 0; i < RM; i++) {
-      const v128_t p = wasm_v128_load32_splat(a + i * K);
-      for (int r = 0; r < RN; r++) acc[i][r] = GGML_F32x4_FMA(acc[i][r], Bv[r], p);
-    }
-  }
-  for (int i = 0; i < RM; i++)
-    for (int r = 0; r < RN; r++) wasm_v128_store(C + i * N + r * 4, acc[i][r]);
-}
-template <int RM, int RN>
-double fa32_tile_ms(const float* A, const float* B, float* C) {
-  double best = 1e9;
-  for (int rep = 0; rep < 5; ++rep) {
-    const auto t0 = std::chrono::steady_clock::now();
-    for (int it = 0; it < 200; ++it)
-      for (int i = 0; i + RM <= 60; i += RM)
-        for (int j = 0; j + RN * 4 <= 64; j += RN * 4) ukernel32<RM, RN>(C + i * 64 + j, A + i * 64, B + j, 64, 64);
-    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    best = ms < best ? ms : best;
-  }
-  const int rows = 60 / RM * RM, cols = 64 / (RN * 4) * RN * 4;
-  std::printf("int32 tile %dx%d: %5.2f GMAC/s\n", RM, RN, 200.0 * rows * cols * 64 / best / 1e6);
-  return best;
-}
-
 // Flash attention's micro-kernel (simd-gemm.h) on its tile shapes (64 x 64 x 64), for the tile sizes.
 template <int RM, int RN>
 double fa_tile_ms(const float* A, const float* B, float* C) {
@@ -191,11 +157,6 @@ void bench() {
     fa_tile_ms<4, 3>(a.data(), b.data(), c.data());
     fa_tile_ms<3, 4>(a.data(), b.data(), c.data());
     fa_tile_ms<2, 4>(a.data(), b.data(), c.data());
-    fa32_tile_ms<4, 2>(a.data(), b.data(), c.data());
-    fa32_tile_ms<5, 2>(a.data(), b.data(), c.data());
-    fa32_tile_ms<6, 2>(a.data(), b.data(), c.data());
-    fa32_tile_ms<4, 3>(a.data(), b.data(), c.data());
-    fa32_tile_ms<3, 4>(a.data(), b.data(), c.data());
   }
   // The tiny model's encoder products (n_state 384, 1500 frames): attention projections and MLP.
   struct Shape {
