@@ -39,8 +39,8 @@ int package_option(Cli& cli, const std::vector<std::string>& argv, std::size_t& 
   } else if (allow_unsigned && a == "--allow-unsigned") {
     options.allow_unsigned = true;
   } else if (a == "--max-size") {
-    if (!take_value(argv, i, v) || !parse_count(v, 18, options.max_size))
-      return cli.usage("--max-size needs a number of bytes", command);
+    if (!take_value(argv, i, v) || !parse_count(v, 18, options.max_size) || options.max_size == 0)
+      return cli.usage("--max-size needs a number of bytes (at least 1)", command);
   } else {
     return kOtherOption;
   }

@@ -63,7 +63,7 @@ Options:
   --error-format FMT    how errors are printed on stderr: text (default) or json
   --trusted-key K       (packages) a signer to trust: a .pub file or its base64 line; repeatable
   --allow-unsigned      (packages) run an unsigned package, or one signed by an untrusted key
-  --max-size BYTES      (packages) refuse packages whose contents exceed BYTES (default 8 GiB)
+  --max-size BYTES      (packages) refuse packages whose contents exceed BYTES (default 4 GiB)
   -h, --help            show this help
 )";
 

@@ -49,7 +49,7 @@ content), every file against its digest, and the signature. Exit 0 when it is in
 Options:
   --trusted-key K       a trusted signer: a .pub file or its base64 line (repeatable)
   --allow-unsigned      accept an intact package without a signature
-  --max-size BYTES      refuse packages whose contents exceed BYTES (default 8 GiB)
+  --max-size BYTES      refuse packages whose contents exceed BYTES (default 4 GiB)
   --json                print the package's description as JSON
   --error-format FMT    text (default) or json
   -h, --help            show this help
@@ -68,7 +68,7 @@ Options:
   --trusted-key K       a trusted signer, to show whether the signer is trusted (repeatable)
   --json                print it as JSON
   --digests             print only the digest list the signature covers (sha256sum format)
-  --max-size BYTES      refuse packages whose contents exceed BYTES (default 8 GiB)
+  --max-size BYTES      refuse packages whose contents exceed BYTES (default 4 GiB)
   --error-format FMT    text (default) or json
   -h, --help            show this help
 )";
@@ -182,58 +182,6 @@ int parse_package_args(Cli& cli, const std::vector<std::string>& argv, PackageAr
   }
   if (args.path.empty()) return cli.usage("missing PACKAGE (a .rmpkg file)", command);
   return -1;
-}
-
-std::string human_size(unsigned long long bytes) {
-  char buf[32];
-  if (bytes >= 1 << 20)
-    std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1 << 20));
-  else if (bytes >= 1 << 10)
-    std::snprintf(buf, sizeof buf, "%.1f KiB", static_cast<double>(bytes) / (1 << 10));
-  else
-    std::snprintf(buf, sizeof buf, "%llu B", bytes);
-  return buf;
-}
-
-std::string text_of(const Json* j) { return j && j->is_string() ? j->as_string() : j ? j->dump() : "-"; }
-
-void print_inspection(const pkg::Package& p, const Json& d) {
-  std::printf("package    %s (%s of content, %zu files)\n", p.path.c_str(),
-              human_size(static_cast<unsigned long long>(d.find("content_bytes")->as_int())).c_str(),
-              d.find("files")->as_array().size());
-  std::printf("name       %s\n", text_of(d.find("name")).c_str());
-  std::string signature = d.find("signature")->as_string();
-  if (!p.signer.empty()) signature += " (key " + p.signer + ")";
-  std::printf("signature  %s\n", signature.c_str());
-  if (const Json* runtime = d.find("runtime"); runtime && runtime->is_object()) {
-    std::string features;
-    if (const Json* f = runtime->find("features"); f && f->is_array())
-      for (const Json& x : f->as_array()) features += (features.empty() ? "" : ", ") + text_of(&x);
-    std::printf("runtime    %s, remotemedia >= %s, features: %s\n", text_of(runtime->find("target")).c_str(),
-                text_of(runtime->find("min_version")).c_str(), features.empty() ? "none" : features.c_str());
-  }
-  if (const Json* b = d.find("builder"); b && b->is_object())
-    std::printf("built by   %s %s (commit %s), %s\n", text_of(b->find("name")).c_str(),
-                text_of(b->find("version")).c_str(), text_of(b->find("commit")).c_str(),
-                text_of(d.find("created")).c_str());
-  std::printf("nodes\n");
-  for (const Json& n : d.find("nodes")->as_array())
-    std::printf("  %-20s %s\n", text_of(n.find("id")).c_str(), text_of(n.find("node_type")).c_str());
-  std::printf("files\n");
-  for (const Json& f : d.find("files")->as_array())
-    std::printf("  %s %10s  %s\n", text_of(f.find("sha256")).substr(0, 16).c_str(),
-                human_size(static_cast<unsigned long long>(f.find("size")->as_int())).c_str(),
-                text_of(f.find("name")).c_str());
-  const auto& parts = d.find("third_party")->as_array();
-  if (!parts.empty()) {
-    std::printf("third-party parts\n");
-    for (const Json& t : parts) {
-      std::string detail = text_of(t.find("origin"));
-      if (const Json* v = t.find("version")) detail += " " + text_of(v);
-      if (const Json* f = t.find("file")) detail += ", " + text_of(f);
-      std::printf("  %-28s %s\n", text_of(t.find("name")).c_str(), detail.c_str());
-    }
-  }
 }
 
 }  // namespace
@@ -369,14 +317,13 @@ int cmd_inspect(Cli& cli, const std::vector<std::string>& argv) {
     std::fputs(pkg::digest_list(package->digests).c_str(), stdout);
     return 0;
   }
-  Json d = package->describe();
   if (args.json) {
-    Json full = d;
+    Json full = package->describe();
     full.set("manifest", package->manifest);
     full.set("provenance", package->provenance);
     print(full.dump_pretty());
   } else {
-    print_inspection(*package, d);
+    std::fputs(pkg::inspection_text(*package).c_str(), stdout);
   }
   return 0;
 }

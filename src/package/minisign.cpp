@@ -131,15 +131,22 @@ Result<SecretKey> parse_secret_key(std::string_view text) {
 }
 
 std::string sign_message(const SecretKey& key, ByteView message, const std::string& trusted_comment) {
-  auto sig = ed25519_sign(message, key.key);
-  Bytes line(kSigAlg, kSigAlg + 2);
-  line.insert(line.end(), key.key_id.begin(), key.key_id.end());
-  line.insert(line.end(), sig.begin(), sig.end());
-  Bytes global(sig.begin(), sig.end());
+  Signature s;
+  s.key_id = key.key_id;
+  s.signature = ed25519_sign(message, key.key);
+  s.trusted_comment = trusted_comment;
+  Bytes global(s.signature.begin(), s.signature.end());
   global.insert(global.end(), trusted_comment.begin(), trusted_comment.end());
-  auto global_sig = ed25519_sign(global, key.key);
-  return "untrusted comment: signature from remotemedia secret key " + pkg::id_hex(key.key_id) + "\n" +
-         base64_encode(line) + "\ntrusted comment: " + trusted_comment + "\n" + base64_encode(global_sig) + "\n";
+  s.global_signature = ed25519_sign(global, key.key);
+  return format_signature(s);
+}
+
+std::string format_signature(const Signature& s) {
+  Bytes line(kSigAlg, kSigAlg + 2);
+  line.insert(line.end(), s.key_id.begin(), s.key_id.end());
+  line.insert(line.end(), s.signature.begin(), s.signature.end());
+  return "untrusted comment: signature from remotemedia secret key " + s.key_id_hex() + "\n" + base64_encode(line) +
+         "\ntrusted comment: " + s.trusted_comment + "\n" + base64_encode(s.global_signature) + "\n";
 }
 
 Result<Signature> parse_signature(std::string_view text) {

@@ -46,6 +46,9 @@ struct Signature {
 
 // The four-line .sig file over `message`.
 std::string sign_message(const SecretKey& key, ByteView message, const std::string& trusted_comment);
+// The .sig file as sign_message writes it. A package's signature file must be exactly this: the
+// untrusted comment and line endings are not signed, so only one spelling is accepted.
+std::string format_signature(const Signature& signature);
 Result<Signature> parse_signature(std::string_view text);
 // Checks the signature and its trusted comment against `key`; errors say which part failed.
 Result<> verify_message(const PublicKey& key, const Signature& signature, ByteView message);

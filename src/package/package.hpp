@@ -62,6 +62,9 @@ Result<Package> open_package(const std::string& path, const VerifyOptions& optio
 // The same, over bytes in memory (which must outlive the Package); `label` names it in errors.
 Result<Package> open_package_bytes(ByteView bytes, const std::string& label, const VerifyOptions& options);
 
+// `remotemedia inspect`'s text: what describe() holds, for a terminal (control characters escaped).
+std::string inspection_text(const Package& package);
+
 // The canonical list of file digests that a signature covers: "<sha256>  <name>\n" per entry
 // (sha256sum's format), sorted by name, over every entry but meta/signature.sig.
 std::string digest_list(const std::map<std::string, std::string>& digests);

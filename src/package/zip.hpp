@@ -23,8 +23,8 @@
 namespace rm::pkg {
 
 struct ZipLimits {
-  std::uint64_t max_total_size = 8ull << 30;  // sum of all entries' sizes
-  std::size_t max_entries = 100000;
+  std::uint64_t max_total_size = 4ull << 30;  // sum of all entries' sizes (zip32 offsets cap a file at 4 GiB)
+  std::size_t max_entries = 65534;
 };
 
 struct ZipEntry {
@@ -44,8 +44,10 @@ struct ZipSource {
 // Writes `files` (any order; sorted here) as a canonical archive. Returns the archive's size.
 Result<std::uint64_t> write_zip(const std::string& out_path, std::vector<ZipSource> files);
 
-// Is `name` a safe relative path inside an archive? Empty when it is, else why not.
+// Is `name` a safe relative path inside an archive (UTF-8, no traversal, components that every
+// file system takes)? Empty when it is, else why not.
 std::string unsafe_name_reason(std::string_view name);
+bool valid_utf8(std::string_view text);
 
 class ZipReader {
  public:

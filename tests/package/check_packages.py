@@ -30,8 +30,8 @@ def run(cli, args, cwd):
 def canonical_zip(path, files):
     """The layout `remotemedia pack` writes (src/package/zip.hpp), for refiled packages."""
     local, central, offset = b"", b"", 0
-    for name in sorted(files):
-        data, raw = files[name], name.encode()
+    for name in sorted(files, key=lambda n: n if isinstance(n, bytes) else n.encode()):
+        data, raw = files[name], name if isinstance(name, bytes) else name.encode()
         crc = zlib.crc32(data)
         head = struct.pack("<IHHHHHIIIHH", 0x04034B50, 10, 0x0800, 0, 0, 0x21, crc, len(data), len(data), len(raw), 0)
         central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, (3 << 8) | 30, 10, 0x0800, 0, 0, 0x21, crc,
@@ -173,6 +173,46 @@ def main():
     canonical_zip(os.path.join(work, "missing-model.rmpkg"), missing)
     expect_refused(clis, "manifest refers to a missing model", "missing-model.rmpkg", "which is not in the package", work,
                    extra=["--allow-unsigned"])
+
+    # Names no reader can agree on or extract.
+    canonical_zip(os.path.join(work, "file-and-folder.rmpkg"), dict(good, **{"models/a": b"1", "models/a/b": b"2"}))
+    expect_refused(clis, "a file that is also a folder", "file-and-folder.rmpkg", "is both a file and a folder", work)
+    canonical_zip(os.path.join(work, "latin1.rmpkg"), {**good, b"models/caf\xe9.bin": b"1"})
+    expect_refused(clis, "a name that is not UTF-8", "latin1.rmpkg", "name is not valid UTF-8", work)
+    # The signature file's unsigned lines (minisign's untrusted comment) are held to one spelling too.
+    sig = good["meta/signature.sig"].split(b"\n", 1)
+    canonical_zip(os.path.join(work, "comment.rmpkg"),
+                  dict(good, **{"meta/signature.sig": b"untrusted comment: \x1b[31mtrusted!\n" + sig[1]}))
+    expect_refused(clis, "a changed untrusted comment", "comment.rmpkg", "unsigned lines were changed", work)
+
+    # inspect shows any intact package, and a crafted provenance does not trip it.
+    unsigned = {n: d for n, d in good.items() if not n.startswith("meta/sig")}
+    prov = json.loads(good["meta/provenance.json"])
+    prov["files"] = {n: p for n, p in prov["files"].items() if not n.startswith("meta/sig")}
+    prov.update(third_party=5, builder="x", created=["\x1b[2J"])
+    unsigned["meta/provenance.json"] = json.dumps(prov).encode()
+    canonical_zip(os.path.join(work, "odd-provenance.rmpkg"), unsigned)
+    for cli in clis:
+        code, out, err = run(cli, ["inspect", "odd-provenance.rmpkg"], work)
+        if code != 0 or "\x1b" in out or "signature  unsigned" not in out:
+            FAILURES.append(f"inspect with a crafted provenance: {cli}: exit {code} {err.strip()!r} {out!r}")
+        else:
+            print(f"ok   inspect with a crafted provenance: {cli.split()[-1]}")
+
+    # A name with line breaks still makes a package that verifies (the signature file is line-based).
+    with open(os.path.join(a.manifest)) as f:
+        odd = json.load(f)
+    odd["metadata"] = {"name": "two\nlines\r"}
+    with open(os.path.join(work, "odd.json"), "w") as f:
+        json.dump(odd, f)
+    code, _, err = run(native, ["pack", "odd.json", "--sign", "k.key", "--wasm-dir", os.path.abspath(a.wasm_dir),
+                                "-o", "odd.rmpkg"], work)
+    for cli in clis:
+        vcode, out, verr = run(cli, ["verify", "odd.rmpkg", "--trusted-key", "k.pub"], work)
+        if code != 0 or vcode != 0:
+            FAILURES.append(f"a name with line breaks: pack exit {code} {err.strip()!r}, {cli} verify exit {vcode} {verr.strip()!r}")
+        else:
+            print(f"ok   a name with line breaks packs and verifies: {cli.split()[-1]}")
 
     # Unsigned: refused unless --allow-unsigned.
     code, _, err = run(native, ["pack", os.path.abspath(a.manifest), "--wasm-dir", os.path.abspath(a.wasm_dir), "-o",

@@ -1,6 +1,6 @@
 // The page's side of the browser runner: a typed API over the worker, with progress events.
 import { pipelineArgs, pipelineRequest, resultOf, type PipelineResult, type RawRun } from "./pipeline.js";
-import { checkTrust, openPackage, packageMounts, type RmPackage, type TrustPolicy } from "./package.js";
+import { checkTrust, openPackage, packageMounts, type RmPackage } from "./package.js";
 import type { Mounts, Stage, Variant, WorkerRequest, WorkerResponse } from "./protocol.js";
 import type { FileTree } from "./memfs.js";
 import { hasRelaxedSimd } from "./features.js";
@@ -202,10 +202,10 @@ export class RemoteMediaRunner extends EventTarget {
    * Python stdlib at /usr. Refuses (PackageError, code "untrusted_package") unless the signer is
    * trusted, or `allowUnsigned` is set.
    */
-  async runPackage(pkg: RmPackage, inputs: unknown[] | string, policy: TrustPolicy = {}): Promise<RunOutcome> {
-    checkTrust(pkg, policy, this.trustedKeys.length > 0);
+  async runPackage(pkg: RmPackage, inputs: unknown[] | string, policy: { allowUnsigned?: boolean } = {}): Promise<RunOutcome> {
+    checkTrust(pkg, { allowUnsigned: policy.allowUnsigned }, this.trustedKeys.length > 0);
     const { module, packageTree, usrTree } = packageMounts(pkg);
-    const variant: Variant = `package:${pkg.digests.get("modules/remotemedia.wasm")}`;
+    const variant: Variant = `package:${pkg.files.find((f) => f.name === "modules/remotemedia.wasm")!.sha256}`;
     const t0 = performance.now();
     if (!this.packageModules.has(variant)) {
       this.dispatchEvent(new CustomEvent<ProgressDetail>("progress", { detail: { stage: "compiling" } }));

@@ -71,7 +71,7 @@ export async function main(argv: string[], build: WasiBuild): Promise<number> {
   const args = argv.slice(i);
   const cwd = process.cwd();
   const preopens = [hostPreopen(cwd, "."), hostPreopen(cwd, cwd)];
-  const packageCommand = ["run", "verify", "inspect"].includes(args[0]) && args.some((a) => a.endsWith(".rmpkg"));
+  const packageCommand = ["run", "verify", "inspect"].includes(args[0]) && firstOperand(args)?.endsWith(".rmpkg");
   for (const [host, guest] of dirs) {
     try {
       preopens.push(hostPreopen(host, guest));
@@ -181,7 +181,8 @@ async function openPackageCommand(args: string[]): Promise<number | { pkg: RmPac
       allowUnsigned = true;
     } else if (a === "--max-size") {
       const v = value();
-      if (!v || !/^[0-9]{1,18}$/.test(v)) return report("usage", `--max-size needs a number of bytes (see \`remotemedia ${command} --help\`)`, 2);
+      if (!v || !/^[0-9]{1,18}$/.test(v) || Number(v) === 0)
+        return report("usage", `--max-size needs a number of bytes (at least 1) (see \`remotemedia ${command} --help\`)`, 2);
       maxSize = Number(v);
     } else if (a === "--json" && command !== "run") {
       json = true;
@@ -210,7 +211,8 @@ async function openPackageCommand(args: string[]): Promise<number | { pkg: RmPac
       return report("file_not_readable", `cannot read '${path}': ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "No such file or directory" : (e as Error).message}`, 3);
     }
     pkg = await openPackage(bytes, { trustedKeys: trusted, maxSize });
-    checkTrust(pkg, { allowUnsigned, anyValidSignature: command !== "run" && trusted.length === 0 }, trusted.length > 0);
+    // As natively: inspect shows any intact package; verify and run decide on trust.
+    if (command !== "inspect") checkTrust(pkg, { allowUnsigned, anyValidSignature: command === "verify" && trusted.length === 0 }, trusted.length > 0);
   } catch (e) {
     if (e instanceof PackageError) return report(e.code, `${path}: ${e.message}`, 3);
     throw e;
@@ -221,7 +223,7 @@ async function openPackageCommand(args: string[]): Promise<number | { pkg: RmPac
     const out = { status: "verified", package: path, name: d.name, signature: d.signature, signer: d.signer, files: d.files.length };
     process.stdout.write(JSON.stringify(out) + "\n");
   } else if (digests) {
-    process.stdout.write(digestList(pkg.digests));
+    process.stdout.write(digestList(pkg));
   } else if (json) {
     const full = command === "inspect" ? { ...d, manifest: pkg.manifest, provenance: pkg.provenance } : d;
     process.stdout.write(JSON.stringify(full, null, 2) + "\n");
@@ -237,10 +239,11 @@ function humanSize(bytes: number): string {
   return `${bytes} B`;
 }
 
-// The native `inspect` text, line for line.
+// The native `inspect` text, line for line (control characters escaped, never acted on).
 function inspectionText(path: string, pkg: RmPackage, d: any): string {
-  const str = (v: unknown) => (typeof v === "string" ? v : v === undefined || v === null ? "-" : JSON.stringify(v));
-  const lines = [`package    ${path} (${humanSize(d.content_bytes)} of content, ${d.files.length} files)`, `name       ${str(d.name)}`];
+  const printable = (s: string) => s.replace(/[\x00-\x1f\x7f]/g, (c) => "\\x" + c.charCodeAt(0).toString(16).padStart(2, "0"));
+  const str = (v: unknown) => printable(typeof v === "string" ? v : v === undefined || v === null ? "-" : JSON.stringify(v));
+  const lines = [`package    ${printable(path)} (${humanSize(d.content_bytes)} of content, ${d.files.length} files)`, `name       ${str(d.name)}`];
   lines.push(`signature  ${d.signature}${pkg.signer ? ` (key ${pkg.signer})` : ""}`);
   const r = d.runtime;
   if (r && typeof r === "object") {
@@ -263,4 +266,16 @@ function inspectionText(path: string, pkg: RmPackage, d: any): string {
     }
   }
   return lines.join("\n") + "\n";
+}
+
+// Options of run/verify/inspect that take a value (the native CLI's).
+const VALUE_OPTIONS = new Set(["--input", "-i", "--input-file", "-o", "--output", "--threads", "--error-format", "--trusted-key", "--max-size"]);
+
+/** The command's first operand (its manifest or package), skipping options and their values. */
+function firstOperand(args: string[]): string | undefined {
+  for (let i = 1; i < args.length; ++i) {
+    if (VALUE_OPTIONS.has(args[i])) ++i;
+    else if (args[i] === "-" || !args[i].startsWith("-")) return args[i];
+  }
+  return undefined;
 }

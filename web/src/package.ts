@@ -19,19 +19,33 @@ export class PackageError extends Error {
 export interface PackageOptions {
   /** Trusted signers: minisign .pub file texts, or their base64 line. */
   trustedKeys?: string[];
-  /** Refuse packages whose contents add up to more bytes (default 8 GiB). */
+  /** Refuse packages whose contents add up to more bytes (default 4 GiB). */
   maxSize?: number;
 }
 
+/**
+ * What a verified package says about itself. Read-only: the bytes that were verified stay private
+ * (a copy taken when it was opened), and only they are ever mounted or run.
+ */
 export interface RmPackage {
-  /** Every file, by name: views into the package's bytes, nothing copied. */
+  readonly files: ReadonlyArray<{ readonly name: string; readonly size: number; readonly sha256: string }>;
+  readonly manifest: any;
+  readonly provenance: any;
+  readonly trust: Trust;
+  /** The signer's key id (minisign's 16 hex digits), or null. */
+  readonly signer: string | null;
+}
+
+interface Verified {
   files: Map<string, Uint8Array>;
   digests: Map<string, string>;
-  manifest: any;
-  provenance: any;
   trust: Trust;
-  /** The signer's key id (minisign's 16 hex digits), or null. */
-  signer: string | null;
+}
+const verified = new WeakMap<RmPackage, Verified>();
+function verifiedOf(pkg: RmPackage): Verified {
+  const v = verified.get(pkg);
+  if (!v) throw new PackageError("not a package opened by openPackage()", "bad_package");
+  return v;
 }
 
 const MANIFEST = "manifest.json";
@@ -45,7 +59,11 @@ const FORMAT = "rmpkg-1";
 const MADE_BY = (3 << 8) | 30, NEEDS = 10, FLAGS = 0x0800, TIME = 0, DATE = (1 << 5) | 1;
 const EXTERNAL = (0o100644 << 16) >>> 0;
 const LOCAL_SIG = 0x04034b50, CENTRAL_SIG = 0x02014b50, END_SIG = 0x06054b50;
-const MAX_NAME = 1024;
+const MAX_NAME = 1024, MAX_COMPONENT = 255;
+// The metadata files are read whole: a package cannot make the reader take more than this.
+const MAX_METADATA = 16 << 20;
+// Strict UTF-8, byte order mark kept: every reader sees the same text as the native one.
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 const fail = (message: string, code = "bad_package"): never => {
   throw new PackageError(message, code);
@@ -57,16 +75,18 @@ function quoted(name: string): string {
 
 /** Is `name` a safe relative path? Empty when it is, else why not. */
 export function unsafeNameReason(name: string): string {
+  const bytes = new TextEncoder().encode(name);
   if (name === "") return "empty name";
-  if (new TextEncoder().encode(name).length > MAX_NAME) return `name longer than ${MAX_NAME} bytes`;
+  if (bytes.length > MAX_NAME) return `name longer than ${MAX_NAME} bytes`;
   if (name.startsWith("/")) return "absolute path";
-  if (name.length >= 2 && name[1] === ":") return "drive-letter path";
+  if (bytes.length >= 2 && bytes[1] === 0x3a) return "drive-letter path";
   if (name.endsWith("/")) return "directory entry (packages hold files only)";
   if (name.includes("\\")) return "backslash in path";
-  if (/[\x00-\x1f]/.test(name)) return "control character in name";
+  if (/[\x00-\x1f\x7f]/.test(name)) return "control character in name";
   for (const part of name.split("/")) {
     if (part === "..") return "path traversal ('..')";
     if (part === "" || part === ".") return "empty or '.' path component";
+    if (new TextEncoder().encode(part).length > MAX_COMPONENT) return "path component longer than 255 bytes";
   }
   return "";
 }
@@ -110,7 +130,7 @@ function readZip(bytes: Uint8Array, maxSize: number): Entry[] {
   if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) fail("zip64 archives are not supported");
   if (u16(end + 4) !== 0 || u16(end + 6) !== 0 || u16(end + 8) !== count) fail("multi-part zip archives are not supported");
   if (cdOffset + cdSize !== end) fail("the central directory is not where the end record says (truncated or modified)");
-  const decoder = new TextDecoder("utf-8", { fatal: false });
+  if (cdSize > count * (46 + 2 * MAX_NAME)) fail("the central directory is larger than its entries can be (modified)");
   const entries: Entry[] = [];
   const seenLower = new Set<string>();
   let pos = cdOffset, total = 0, expected = 0;
@@ -126,7 +146,13 @@ function readZip(bytes: Uint8Array, maxSize: number): Entry[] {
       const diskStart = u16(pos + 34), internal = u16(pos + 36), external = u32(pos + 38), localOffset = u32(pos + 42);
       if (pos + 46 + nameLen + extraLen + commentLen > end) fail(`the central directory is damaged (entry ${i})`);
       const nameBytes = bytes.subarray(pos + 46, pos + 46 + nameLen);
-      const name = decoder.decode(nameBytes);
+      let name: string;
+      try {
+        name = utf8.decode(nameBytes);
+      } catch {
+        name = Array.from(nameBytes, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : "\\x" + b.toString(16).padStart(2, "0"))).join("");
+        if (pass === 0) fail(`entry '${name}': unsafe path: name is not valid UTF-8`);
+      }
       pos += 46 + nameLen + extraLen + commentLen;
       const what = "entry " + quoted(name);
       if (pass === 0) {
@@ -157,13 +183,26 @@ function readZip(bytes: Uint8Array, maxSize: number): Entry[] {
           u16(l + 28) !== 0)
         fail(`${what}: its local header disagrees with the central directory`);
       const localName = bytes.subarray(l + 30, l + 30 + nameLen);
-      if (!localName.every((b, k) => b === nameBytes[k])) fail(`${what}: its local header names ${quoted(decoder.decode(localName))}`);
+      if (!localName.every((b, k) => b === nameBytes[k])) fail(`${what}: its local header names another file`);
       const start = l + 30 + nameLen;
       expected = start + usize;
       if (expected > cdOffset) fail(`${what} runs into the central directory (truncated or modified)`);
       const data = bytes.subarray(start, expected);
       if (crc32(data) !== crc) fail(`entry ${quoted(name)}: CRC-32 mismatch (damaged or modified)`);
       entries.push({ name, data });
+    }
+    if (pass === 0) {
+      // "a" and "a/b" cannot both be extracted.
+      const sorted = [...seenLower].sort(compareBytes);
+      for (const n of sorted) {
+        let lo = 0, hi = sorted.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (compareBytes(sorted[mid], n + "/") < 0) lo = mid + 1;
+          else hi = mid;
+        }
+        if (lo < sorted.length && sorted[lo].startsWith(n + "/")) fail(`entry ${quoted(n)} is both a file and a folder`);
+      }
     }
   }
   if (pos !== end) fail("unexpected bytes at the end of the central directory");
@@ -210,9 +249,9 @@ export interface PublicKey {
 
 /** A minisign .pub file's text, or just its base64 line. */
 export function parsePublicKey(text: string): PublicKey {
-  const lines = linesOf(text.trim() + "\n");
+  const lines = linesOf(text);
   let b64 = "";
-  if (lines.length === 1) b64 = lines[0].trim();
+  if (lines.length === 1) b64 = lines[0];
   else if (lines.length === 2 && lines[0].startsWith("untrusted comment:")) b64 = lines[1];
   else throw new PackageError("not a minisign public key (expected a comment line and a base64 line)", "bad_key");
   let bytes: Uint8Array;
@@ -224,6 +263,15 @@ export function parsePublicKey(text: string): PublicKey {
   if (bytes.length !== 42 || bytes[0] !== 0x45 || bytes[1] !== 0x64) throw new PackageError("not a minisign Ed25519 public key", "bad_key");
   const keyId = bytes.slice(2, 10);
   return { keyId, key: bytes.slice(10), id: keyIdHex(keyId) };
+}
+
+const base64Encode = (b: Uint8Array) => btoa(Array.from(b, (x) => String.fromCharCode(x)).join(""));
+
+/** The .sig file as remotemedia pack writes it; a package's must be exactly this (its unsigned lines too). */
+function formatSignature(s: Signature): string {
+  const line = new Uint8Array([0x45, 0x64, ...s.keyId, ...s.signature]);
+  return `untrusted comment: signature from remotemedia secret key ${keyIdHex(s.keyId)}\n${base64Encode(line)}\n` +
+    `trusted comment: ${s.trustedComment}\n${base64Encode(s.globalSignature)}\n`;
 }
 
 interface Signature {
@@ -262,8 +310,7 @@ async function ed25519Verify(key: Uint8Array, signature: Uint8Array, message: Ui
   return crypto.subtle.verify({ name: "Ed25519" }, k, source(signature), source(message));
 }
 
-/** The list of file digests a signature covers (sha256sum's format, sorted by name). */
-export function digestList(digests: Map<string, string>): string {
+function listDigests(digests: Map<string, string>): string {
   return [...digests.keys()]
     .filter((n) => n !== SIGNATURE)
     .sort(compareBytes)
@@ -271,7 +318,21 @@ export function digestList(digests: Map<string, string>): string {
     .join("");
 }
 
-const text = (data: Uint8Array) => new TextDecoder().decode(data);
+/** The list of file digests a package's signature covers (sha256sum's format, sorted by name). */
+export function digestList(pkg: RmPackage): string {
+  return listDigests(verifiedOf(pkg).digests);
+}
+
+/** A small text entry (manifest, provenance, key, signature): bounded, and strictly UTF-8. */
+function textOf(files: Map<string, Uint8Array>, name: string): string {
+  const data = files.get(name)!;
+  if (data.length > MAX_METADATA) fail(`${name} is larger than ${MAX_METADATA} bytes`);
+  try {
+    return utf8.decode(data);
+  } catch {
+    return fail(`${name} is not valid UTF-8`);
+  }
+}
 
 /**
  * Reads and checks a package: container, digests against the provenance, and the signature when
@@ -286,15 +347,17 @@ export async function openPackage(bytes: Uint8Array, options: PackageOptions = {
       throw new PackageError(`trusted key ${i + 1}: ${(e as Error).message}`, "bad_key");
     }
   });
-  const entries = readZip(bytes, options.maxSize ?? 8 * 1024 ** 3);
+  // Our own copy: what is checked here is what runs, whatever happens to the caller's buffer.
+  const entries = readZip(bytes.slice(), options.maxSize ?? 4 * 1024 ** 3);
   const files = new Map(entries.map((e) => [e.name, e.data]));
   for (const required of [MANIFEST, MODULE, PROVENANCE]) if (!files.has(required)) fail(`no ${required} in the package`);
   const digests = new Map<string, string>();
   for (const e of entries) digests.set(e.name, await sha256Hex(e.data));
 
   let provenance: any;
+  const provenanceText = textOf(files, PROVENANCE);
   try {
-    provenance = JSON.parse(text(files.get(PROVENANCE)!));
+    provenance = JSON.parse(provenanceText);
   } catch {
     /* reported below */
   }
@@ -318,20 +381,24 @@ export async function openPackage(bytes: Uint8Array, options: PackageOptions = {
   if (!sig && signerFile) fail("the package names a signer but its signature is missing (removed?)");
   if (sig && signerFile) {
     let key: PublicKey;
+    const signerText = textOf(files, SIGNER);
     try {
-      key = parsePublicKey(text(signerFile));
+      key = parsePublicKey(signerText);
     } catch (e) {
       return fail(`meta/signer.pub: ${(e as Error).message}`);
     }
     let s: Signature;
+    const sigText = textOf(files, SIGNATURE);
     try {
-      s = parseSignature(text(sig));
+      s = parseSignature(sigText);
     } catch (e) {
       return fail(`meta/signature.sig: ${(e as Error).message}`);
     }
+    if (formatSignature(s) !== sigText)
+      fail("meta/signature.sig is not in the form remotemedia pack writes (its unsigned lines were changed)");
     const sigId = keyIdHex(s.keyId);
     if (sigId !== key.id) fail(`signature check failed: signed by key ${sigId}, not by key ${key.id}`);
-    const message = new TextEncoder().encode(digestList(digests));
+    const message = new TextEncoder().encode(listDigests(digests));
     if (!(await ed25519Verify(key.key, s.signature, message)))
       fail("signature check failed: the signature does not match the package contents (modified after signing?)");
     const global = new Uint8Array([...s.signature, ...new TextEncoder().encode(s.trustedComment)]);
@@ -342,17 +409,31 @@ export async function openPackage(bytes: Uint8Array, options: PackageOptions = {
   }
 
   let manifest: any;
+  const manifestText = textOf(files, MANIFEST);
   try {
-    manifest = JSON.parse(text(files.get(MANIFEST)!));
+    manifest = JSON.parse(manifestText);
   } catch (e) {
     return fail(`manifest.json: ${(e as Error).message}`);
   }
+  // The module checks the rest when it loads the pipeline; this much the host relies on itself.
+  const isObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!isObject(manifest) || !Array.isArray(manifest.nodes) || !manifest.nodes.every(isObject) ||
+      !manifest.nodes.every((n: any) => n.params === undefined || isObject(n.params)))
+    fail("manifest.json: not a v1 manifest (an object with a list of node objects)");
   // Files the pipeline refers to inside the package must be there (pack rewrites them to these folders).
-  for (const node of Array.isArray(manifest?.nodes) ? manifest.nodes : [])
-    for (const [param, value] of Object.entries(node?.params ?? {}))
+  for (const node of manifest.nodes)
+    for (const [param, value] of Object.entries(node.params ?? {}))
       if (typeof value === "string" && /^(models|python)\//.test(value) && !files.has(value))
         fail(`node '${node.id}' refers to ${param} '${value}', which is not in the package`);
-  return { files, digests, manifest, provenance, trust, signer };
+  const pkg: RmPackage = Object.freeze({
+    files: Object.freeze(entries.map((e) => Object.freeze({ name: e.name, size: e.data.length, sha256: digests.get(e.name)! }))),
+    manifest,
+    provenance,
+    trust,
+    signer,
+  });
+  verified.set(pkg, { files, digests, trust });
+  return pkg;
 }
 
 export interface TrustPolicy {
@@ -364,8 +445,9 @@ export interface TrustPolicy {
 
 /** Throws a PackageError (code "untrusted_package") when the package may not run. */
 export function checkTrust(pkg: RmPackage, policy: TrustPolicy, trustedKeysGiven: boolean): void {
-  if (pkg.trust === "trusted") return;
-  if (pkg.trust === "untrusted") {
+  const { trust } = verifiedOf(pkg);
+  if (trust === "trusted") return;
+  if (trust === "untrusted") {
     if (policy.allowUnsigned || policy.anyValidSignature) return;
     fail(`signed by key ${pkg.signer}, which is not ` +
       (trustedKeysGiven ? "among the trusted keys (check --trusted-key" : "given as trusted (pass --trusted-key KEY.pub") +
@@ -380,7 +462,8 @@ export function packageMounts(pkg: RmPackage): { module: Uint8Array; packageTree
   const packageTree: FileTree = {};
   const usrTree: FileTree = {};
   let hasUsr = false;
-  for (const [name, data] of pkg.files) {
+  const { files } = verifiedOf(pkg);
+  for (const [name, data] of files) {
     if (name.startsWith("wasi-deps/usr/")) {
       usrTree[name.slice("wasi-deps/usr/".length)] = data;
       hasUsr = true;
@@ -388,19 +471,20 @@ export function packageMounts(pkg: RmPackage): { module: Uint8Array; packageTree
       packageTree[name] = data;
     }
   }
-  return { module: pkg.files.get(MODULE)!, packageTree, usrTree: hasUsr ? usrTree : undefined };
+  return { module: files.get(MODULE)!, packageTree, usrTree: hasUsr ? usrTree : undefined };
 }
 
 /** The same description as the native `verify --json` / `inspect --json` (without manifest and provenance). */
 export function describePackage(pkg: RmPackage): any {
-  const files = [...pkg.files.entries()].map(([name, data]) => ({ name, size: data.length, sha256: pkg.digests.get(name) }));
-  const manifest = pkg.manifest ?? {};
+  const files = pkg.files.map((f) => ({ ...f }));
+  const manifest = pkg.manifest;
+  const isObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
   return {
     name: typeof manifest.metadata?.name === "string" ? manifest.metadata.name : null,
-    signature: pkg.trust === "trusted" ? "trusted" : pkg.trust === "untrusted" ? "valid, key not trusted" : "unsigned",
+    signature: { trusted: "trusted", untrusted: "valid, key not trusted", unsigned: "unsigned" }[verifiedOf(pkg).trust],
     signer: pkg.signer,
     runtime: manifest.runtime ?? null,
-    nodes: (Array.isArray(manifest.nodes) ? manifest.nodes : []).map((n: any) => {
+    nodes: manifest.nodes.map((n: any) => {
       const o: any = {};
       if ("id" in n) o.id = n.id;
       if ("node_type" in n) o.node_type = n.node_type;
@@ -408,8 +492,9 @@ export function describePackage(pkg: RmPackage): any {
     }),
     files,
     content_bytes: files.reduce((s, f) => s + f.size, 0),
-    builder: pkg.provenance.builder ?? null,
-    created: pkg.provenance.created ?? null,
-    third_party: pkg.provenance.third_party ?? [],
+    // The provenance is the packer's word: only what has the expected shape, as natively.
+    builder: isObject(pkg.provenance.builder) ? pkg.provenance.builder : null,
+    created: typeof pkg.provenance.created === "string" ? pkg.provenance.created : null,
+    third_party: Array.isArray(pkg.provenance.third_party) ? pkg.provenance.third_party.filter(isObject) : [],
   };
 }
