@@ -202,6 +202,7 @@ int main(int argc, char** argv) {
     for (int64_t n : {8, 9, 11, 25, 40})
       for (int64_t k : {32, 96, 384}) failed |= check_q8_0(m + 3, n, k, 1) | check_f16(m + 3, n, k + 4, 1);
   failed |= check_q8_0(64, 100, 1536, 3) | check_f16(64, 100, 1152, 3);  // columns shared by 3 threads
+  failed |= check_q8_0(3100, 9, 64, 1) | check_f16(3100, 9, 64, 1);      // A in several row blocks (like the logits)
   std::printf(failed
                   ? "FAIL\n"
                   : "ok: q8_0 bit-identical to ggml_vec_dot_q8_0_q8_0, f16 within rounding, f16 conversions exact\n");

@@ -87,27 +87,34 @@ void f32_rows(const float* A, int64_t lda, const float* B, int64_t ldb, int64_t 
 }
 
 // C (m x n, column j at C + j*ldc) = A (m x k) * B (n x k)^T, f16 operands, f32 accumulation.
+// Rows of A are converted this many at a time, so that the scratch stays small when A is large
+// (the decoder's logits: the whole vocabulary, 51865 rows) and the encoder's A fits in one go.
+constexpr int64_t kMb = 1536;
+
 void gemm_f16(int64_t m, int64_t n, int64_t k, const ggml_fp16_t* A, int64_t lda, const ggml_fp16_t* B, int64_t ldb,
               float* C, int64_t ldc) {
-  // k is cut into panels so that one A panel (all m rows) stays in L2 while the B rows stream.
+  // k is cut into panels so that one A panel (a block of rows) stays in L2 while the B rows stream.
   constexpr int64_t kKc = 256;
   Scratch& s = thread_scratch();
   s.b.resize(static_cast<size_t>(n * k));
   for (int64_t j = 0; j < n; ++j) f16_to_f32(B + j * ldb, s.b.data() + j * k, k);
-  s.a.resize(static_cast<size_t>(m * k));
-  for (int64_t i = 0; i < m; ++i) f16_to_f32(A + i * lda, s.a.data() + i * k, k);
-  for (int64_t l0 = 0; l0 < k; l0 += kKc) {
-    const int64_t kc = k - l0 < kKc ? k - l0 : kKc;
-    const bool add = l0 > 0;
-    // Columns in groups that fit L1 (kRn rows of B), all rows of A for each group.
-    constexpr int64_t kNc = 24;
-    for (int64_t j0 = 0; j0 < n; j0 += kNc) {
-      const int64_t nc = n - j0 < kNc ? n - j0 : kNc;
-      const float* b = s.b.data() + j0 * k + l0;
-      float* c = C + j0 * ldc;
-      int64_t i = 0;
-      for (; i + kRm <= m; i += kRm) f32_rows<kRm>(s.a.data() + i * k + l0, k, b, k, nc, kc, c + i, ldc, add);
-      for (; i < m; ++i) f32_rows<1>(s.a.data() + i * k + l0, k, b, k, nc, kc, c + i, ldc, add);
+  for (int64_t i0 = 0; i0 < m; i0 += kMb) {
+    const int64_t mb = m - i0 < kMb ? m - i0 : kMb;
+    s.a.resize(static_cast<size_t>(mb * k));
+    for (int64_t i = 0; i < mb; ++i) f16_to_f32(A + (i0 + i) * lda, s.a.data() + i * k, k);
+    for (int64_t l0 = 0; l0 < k; l0 += kKc) {
+      const int64_t kc = k - l0 < kKc ? k - l0 : kKc;
+      const bool add = l0 > 0;
+      // Columns in groups that fit L1 (kRn rows of B), all rows of the block for each group.
+      constexpr int64_t kNc = 24;
+      for (int64_t j0 = 0; j0 < n; j0 += kNc) {
+        const int64_t nc = n - j0 < kNc ? n - j0 : kNc;
+        const float* b = s.b.data() + j0 * k + l0;
+        float* c = C + j0 * ldc + i0;
+        int64_t i = 0;
+        for (; i + kRm <= mb; i += kRm) f32_rows<kRm>(s.a.data() + i * k + l0, k, b, k, nc, kc, c + i, ldc, add);
+        for (; i < mb; ++i) f32_rows<1>(s.a.data() + i * k + l0, k, b, k, nc, kc, c + i, ldc, add);
+      }
     }
   }
 }
@@ -168,24 +175,27 @@ void q8_rows(const int16_t* A, const float* da, const int16_t* B, const float* d
 void gemm_q8_0(int64_t m, int64_t n, int64_t nb, const block_q8_0* A, int64_t lda, const block_q8_0* B, int64_t ldb,
                float* C, int64_t ldc) {
   Scratch& s = thread_scratch();
-  s.qa.resize(static_cast<size_t>(m * nb * 32));
-  s.sa.resize(static_cast<size_t>(m * nb));
-  for (int64_t i = 0; i < m; ++i) pack_q8_0(A + i * lda, nb, s.qa.data() + i * nb * 32, s.sa.data() + i * nb);
   s.qb.resize(static_cast<size_t>(n * nb * 32));
   s.sb.resize(static_cast<size_t>(n * nb));
   for (int64_t j = 0; j < n; ++j) pack_q8_0(B + j * ldb, nb, s.qb.data() + j * nb * 32, s.sb.data() + j * nb);
-  // Exact parity needs whole-k accumulation per output, so no k panels: columns in L1-sized
-  // groups, every row of A (int16, ~1 MB for the largest tiny-model matrix: L2) for each group.
-  constexpr int64_t kNc = 16;
-  for (int64_t j0 = 0; j0 < n; j0 += kNc) {
-    const int64_t nc = n - j0 < kNc ? n - j0 : kNc;
-    const int16_t* b = s.qb.data() + j0 * nb * 32;
-    const float* db = s.sb.data() + j0 * nb;
-    int64_t i = 0;
-    for (; i + kQm <= m; i += kQm)
-      q8_rows<kQm>(s.qa.data() + i * nb * 32, s.sa.data() + i * nb, b, db, nc, nb, C + j0 * ldc + i, ldc);
-    for (; i < m; ++i)
-      q8_rows<1>(s.qa.data() + i * nb * 32, s.sa.data() + i * nb, b, db, nc, nb, C + j0 * ldc + i, ldc);
+  for (int64_t i0 = 0; i0 < m; i0 += kMb) {
+    const int64_t mb = m - i0 < kMb ? m - i0 : kMb;
+    s.qa.resize(static_cast<size_t>(mb * nb * 32));
+    s.sa.resize(static_cast<size_t>(mb * nb));
+    for (int64_t i = 0; i < mb; ++i) pack_q8_0(A + (i0 + i) * lda, nb, s.qa.data() + i * nb * 32, s.sa.data() + i * nb);
+    // Exact parity needs whole-k accumulation per output, so no k panels: columns in L1-sized
+    // groups, every row of the block (int16, ~1 MB for the largest tiny-model matrix: L2) for each.
+    constexpr int64_t kNc = 16;
+    for (int64_t j0 = 0; j0 < n; j0 += kNc) {
+      const int64_t nc = n - j0 < kNc ? n - j0 : kNc;
+      const int16_t* b = s.qb.data() + j0 * nb * 32;
+      const float* db = s.sb.data() + j0 * nb;
+      float* c = C + j0 * ldc + i0;
+      int64_t i = 0;
+      for (; i + kQm <= mb; i += kQm)
+        q8_rows<kQm>(s.qa.data() + i * nb * 32, s.sa.data() + i * nb, b, db, nc, nb, c + i, ldc);
+      for (; i < mb; ++i) q8_rows<1>(s.qa.data() + i * nb * 32, s.sa.data() + i * nb, b, db, nc, nb, c + i, ldc);
+    }
   }
 }
 
