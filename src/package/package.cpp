@@ -286,8 +286,9 @@ Result<PackSummary> pack(const PackOptions& o) {
         return fail(std::move(e));
       }
       RM_CHECK(files.add_path(packaged, source, "from " + field));
-      Json& params = *nodes.as_array()[i].find("params");
-      params.set(spec.name, packaged);
+      Json& node = nodes.as_array()[i];
+      if (!node.find("params")) node.set("params", Json::object());  // the value was a default
+      node.find("params")->set(spec.name, packaged);
     }
   }
   if (Json* python = doc.find("python")) {
@@ -312,7 +313,8 @@ Result<PackSummary> pack(const PackOptions& o) {
   RM_CHECK(files.add_path(kModule, module.module, "the WASI module"));
   if (has_feature(features, "python")) {
     const std::string usr = join_path(module.deps, "usr");
-    if (!fs::is_directory(open_path(usr)))
+    std::error_code ec;
+    if (!fs::is_directory(open_path(usr), ec))
       return fail(ErrorKind::InvalidInput, "missing_wasm_module", "no Python stdlib for the module at " + usr);
     RM_CHECK(files.add_tree(open_path(usr), "wasi-deps/usr/"));
   }
