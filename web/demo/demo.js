@@ -256,6 +256,65 @@ $("wav-file").addEventListener("change", async (e) => {
   if (file) await transcribe(new Uint8Array(await file.arrayBuffer()));
 });
 
+// Live: while recording, every LIVE_WINDOW_S seconds of audio is transcribed on its own, with the
+// encoder sized to the window (audio_ctx -1) instead of Whisper's 30 s, so the text trails the
+// speech by about one window plus the time to transcribe it. Windows queue while one runs.
+const LIVE_WINDOW_S = 3;
+const LIVE = {
+  version: "v1",
+  metadata: { name: "live-window" },
+  nodes: [
+    { id: "resample", node_type: "AudioResampleNode", params: { target_sample_rate: 16000, channels: 1 } },
+    { id: "whisper", node_type: "WhisperNode",
+      params: { model: "/work/model.bin", max_tokens: 8, suppress_end_of_text: true, audio_ctx: -1 } },
+  ],
+  connections: [{ from: "resample", to: "whisper" }],
+};
+window.liveTranscript = [];
+
+function liveFeed(live, samples) {
+  live.pending.push(samples);
+  live.pendingLength += samples.length;
+  if (live.pendingLength < live.rate * LIVE_WINDOW_S) return;
+  const block = new Float32Array(live.pendingLength);
+  let at = 0;
+  for (const c of live.pending) { block.set(c, at); at += c.length; }
+  live.pending = [];
+  live.pendingLength = 0;
+  live.queue.push({ samples: block, start: live.seconds, closedAt: performance.now() });
+  live.seconds += block.length / live.rate;
+  livePump(live);
+}
+
+async function livePump(live) {
+  if (live.busy) return;
+  live.busy = true;
+  try {
+    model ??= new Uint8Array(await (await fetch("/models/micro-f16.bin")).arrayBuffer());
+    while (live.queue.length) {
+      const w = live.queue.shift();
+      const r = await runner.exec(["run", "/work/live.json", "-i", "/work/window.wav", "--error-format", "json"], "",
+        { "/work": { "live.json": new TextEncoder().encode(JSON.stringify(LIVE)), "window.wav": encodeWav(w.samples, live.rate), "model.bin": model } });
+      if (r.exitCode !== 0) throw new RemoteMediaError(JSON.parse(r.stderr.trim().split("\n").pop()).error, r.exitCode);
+      const whisper = JSON.parse(r.stdout).outputs[0];
+      const delayMs = performance.now() - w.closedAt;
+      const entry = { start: w.start, end: w.start + w.samples.length / live.rate, text: whisper.text.trim(), delayMs, queued: live.queue.length };
+      window.liveTranscript.push(entry);
+      const li = document.createElement("li");
+      const time = document.createElement("span");
+      time.className = "time";
+      time.textContent = `${entry.start.toFixed(1)}–${entry.end.toFixed(1)} s, +${delayMs.toFixed(0)} ms`;
+      li.append(time, entry.text);
+      $("live-transcript").append(li);
+      document.body.dataset.liveWindows = String(window.liveTranscript.length);
+    }
+  } catch (e) {
+    showError(e instanceof RemoteMediaError ? e.error : { message: String(e?.message ?? e) });
+  } finally {
+    live.busy = false;
+  }
+}
+
 let recording = null;
 $("record").addEventListener("click", async () => {
   if (recording) {  // stop
@@ -276,7 +335,17 @@ $("record").addEventListener("click", async () => {
   const source = ctx.createMediaStreamSource(stream);
   const node = ctx.createScriptProcessor(4096, 1, 1);
   const chunks = [];
-  node.onaudioprocess = (ev) => chunks.push(new Float32Array(ev.inputBuffer.getChannelData(0)));
+  const live = $("live").checked ? { rate: ctx.sampleRate, pending: [], pendingLength: 0, queue: [], busy: false, seconds: 0 } : null;
+  if (live) {
+    window.liveTranscript = [];
+    $("live-transcript").replaceChildren();
+    $("live-transcript").hidden = false;
+  }
+  node.onaudioprocess = (ev) => {
+    const samples = new Float32Array(ev.inputBuffer.getChannelData(0));
+    chunks.push(samples);
+    if (live) liveFeed(live, samples);
+  };
   source.connect(node);
   node.connect(ctx.destination);
   recording = { stream, ctx, chunks, node };

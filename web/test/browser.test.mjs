@@ -186,6 +186,25 @@ test("the page records from the microphone and transcribes it", async () => {
   assert.ok(got.whisper.audio_duration > 2);
 });
 
+test("live mode transcribes the microphone window by window while it records", async () => {
+  await page.check("#live");
+  await page.click("#record");
+  await page.waitForFunction(() => Number(document.body.dataset.liveWindows ?? 0) >= 2, null, { timeout: 120000 });
+  await page.click("#record");
+  await page.waitForFunction(() => document.body.dataset.speech === "done" || document.body.dataset.speech === "error", null, { timeout: 120000 });
+  await page.uncheck("#live");
+  const live = await page.evaluate(() => window.liveTranscript);
+  assert.ok(live.length >= 2, `only ${live.length} live windows`);
+  live.forEach((w, i) => {
+    assert.equal(typeof w.text, "string");
+    assert.ok(w.delayMs > 0);
+    assert.ok(Math.abs(w.end - w.start - 3) < 0.1, `window ${i} spans ${w.start}..${w.end} s`);
+    if (i > 0) assert.ok(Math.abs(w.start - live[i - 1].end) < 1e-9, "windows must follow each other");
+  });
+  console.log(`# live windows: ${live.map((w) => `${w.start.toFixed(1)}-${w.end.toFixed(1)} s +${w.delayMs.toFixed(0)} ms`).join(", ")}`);
+  await page.screenshot({ path: join(repo, "build/screenshots/demo-live.png"), fullPage: true });
+});
+
 // ---- signed packages on the page
 const waitTrust = () =>
   page.waitForFunction(() => ["trusted", "untrusted", "unsigned", "refused"].includes(document.getElementById("package-status").dataset.trust));
