@@ -2,27 +2,17 @@
 // wasm thread a Web Worker over one shared WebAssembly.Memory, in a page served by tools/serve
 // (COOP/COEP: cross-origin isolated, so memory can be shared). The page's own thread may not block,
 // so the first wasm thread is a worker too. Exit 1 if the split result differs.
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
 const repo = fileURLToPath(new URL("../..", import.meta.url));
-const { chromium } = createRequire(join(repo, "web/package.json"))("playwright-core");  // web's devDependency
+const { launchChromium, startServer } = await import(join(repo, "web/test/chromium.mjs"));  // needs web's node_modules
 const threads = Number(process.argv[2] ?? availableParallelism());
-const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-const server = spawn(process.execPath, [join(repo, "tools/serve"), "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
-const base = await new Promise((resolve) => server.stdout.on("data", (d) => {
-  const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(d.toString());
-  if (m) resolve(m[0]);
-}));
-const profile = mkdtempSync(join(tmpdir(), "rm-threads-"));
-const context = await chromium.launchPersistentContext(profile, { executablePath: "/usr/bin/chromium", headless: true, args: ARGS });
+const { server, base } = await startServer();
+const { page, close } = await launchChromium([], "rm-threads-");
 try {
-  const page = context.pages()[0] ?? (await context.newPage());
   // The worker scripts need the same isolation headers as the page to receive shared memory.
   const headers = { "Cross-Origin-Resource-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp",
     "Cross-Origin-Opener-Policy": "same-origin" };
@@ -74,7 +64,6 @@ try {
     `speed-up ${(out.one / out.many).toFixed(2)}; same bits: ${out.same}`);
   process.exitCode = out.same ? 0 : 1;
 } finally {
-  await context.close();
+  await close();
   server.kill();
-  rmSync(profile, { recursive: true, force: true });
 }

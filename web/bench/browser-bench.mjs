@@ -4,24 +4,14 @@
 //   * bytes of remotemedia.wasm transferred (gzip from tools/serve) and its size,
 //   * the runner's overhead per run: a run's wall time in the page minus the executor's own time.
 // Usage: node web/bench/browser-bench.mjs [--runs 20] [--example text-processor.json]
-import { spawn } from "node:child_process";
 import http from "node:http";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { statSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launchChromium, repo, startServer } from "../test/chromium.mjs";
 
-const repo = fileURLToPath(new URL("../..", import.meta.url));
 const runs = process.argv.includes("--runs") ? Number(process.argv[process.argv.indexOf("--runs") + 1]) : 20;
-const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
-const server = spawn(process.execPath, [join(repo, "tools/serve"), "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
-const base = await new Promise((resolve) => server.stdout.on("data", (d) => {
-  const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(d.toString());
-  if (m) resolve(m[0]);
-}));
+const { server, base } = await startServer();
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const example = process.argv.includes("--example") ? process.argv[process.argv.indexOf("--example") + 1] : "calculator.json";
@@ -42,9 +32,7 @@ const transferred = await new Promise((resolve, reject) => {
   }).on("error", reject);
 });
 for (let i = 0; i < 5; ++i) {
-  const profile = mkdtempSync(join(tmpdir(), "rm-bench-"));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: "/usr/bin/chromium", headless: true, args: ARGS });
-  const page = context.pages()[0] ?? (await context.newPage());
+  const { page, close } = await launchChromium([], "rm-bench-");
   cold.push(await firstResult(page));
   for (let k = 0; k < 3; ++k) warm.push(await firstResult(page));
   if (i === 4) {
@@ -64,8 +52,7 @@ for (let i = 0; i < 5; ++i) {
     console.log(`runner overhead per run (median of ${runs}): ${median(overhead).toFixed(2)} ms ` +
       `(wall ${median(r.wall).toFixed(2)} ms, executor ${median(r.inside).toFixed(3)} ms)`);
   }
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
+  await close();
 }
 server.kill();
 const size = statSync(join(repo, "build/wasi/remotemedia.wasm")).size;

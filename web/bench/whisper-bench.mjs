@@ -11,19 +11,14 @@
 // Usage: node web/bench/whisper-bench.mjs [--rounds 3] [--only f16|q8_0|stream] [--extra NAME=MODULE.wasm]...
 // (--extra: one more full module to compare, under Node and in Chromium, e.g. another build)
 // (after scripts/setup; writes build/models/tiny-*.bin once; needs sox)
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launchChromium, repo, startServer } from "../test/chromium.mjs";
 
-const repo = fileURLToPath(new URL("../..", import.meta.url));
 const arg = (name, dflt) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : dflt);
 const rounds = Number(arg("--rounds", 3));
 const only = arg("--only", "");
-const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const native = join(repo, "build/native/remotemedia");
 const relaxedModule = join(repo, "build/wasi-python-relaxed/remotemedia-python.wasm");
 const extras = process.argv.flatMap((a, i) => (a === "--extra" ? [process.argv[i + 1].split("=")] : []));
@@ -59,14 +54,8 @@ const nodeRun = (m, wav, relaxed, module) => cli(process.execPath, [...(relaxed 
 
 // Chromium: the demo page's runner library in a fresh profile; the model and audio go in as
 // memory files, as the demo's speech panel does it.
-const server = spawn(process.execPath, [join(repo, "tools/serve"), "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
-const base = await new Promise((resolve) => server.stdout.on("data", (d) => {
-  const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(d.toString());
-  if (m) resolve(m[0]);
-}));
-const profile = mkdtempSync(join(tmpdir(), "rm-whisper-bench-"));
-const context = await chromium.launchPersistentContext(profile, { executablePath: "/usr/bin/chromium", headless: true, args: ARGS });
-const page = context.pages()[0] ?? (await context.newPage());
+const { server, base } = await startServer();
+const { page, close } = await launchChromium([], "rm-whisper-bench-");
 await page.route("**/bench-files/*", (route) => {
   const name = new URL(route.request().url()).pathname.split("/").pop();
   const extra = extras.find(([n]) => `${n}.wasm` === name);
@@ -144,8 +133,7 @@ try {
   }
 } finally {
   console.log(`\nload average after: ${load()}`);
-  await context.close();
+  await close();
   server.kill();
-  rmSync(profile, { recursive: true, force: true });
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -2,41 +2,27 @@
 // in the page's Web Worker and must match the native CLI byte for byte (timing aside); the demo
 // page runs an example, shows errors in place, logs no console errors, and is screenshotted.
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launchChromium, repo, startServer } from "./chromium.mjs";
 
-const repo = fileURLToPath(new URL("../..", import.meta.url));
 const native = process.env.RM_NATIVE ?? join(repo, "build/native/remotemedia");
 const native_cli = () => native;
 const casesDir = join(repo, "tests/conformance/cases");
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
-let server, base, context, page, profile, speechWav;
+let server, base, page, closeChromium, speechWav;
 const consoleErrors = [];
 
 before(async () => {
-  server = spawn(process.execPath, [join(repo, "tools/serve"), "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
-  base = await new Promise((resolve, reject) => {
-    server.stdout.on("data", (d) => {
-      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(d.toString());
-      if (m) resolve(m[0]);
-    });
-    server.on("exit", (code) => reject(new Error(`tools/serve exited with ${code}`)));
-  });
-  profile = mkdtempSync(join(tmpdir(), "rm-chromium-"));
+  ({ server, base } = await startServer());
   // Speech for the file picker and for Chromium's fake microphone.
-  speechWav = join(profile, "..", `${profile.split("/").pop()}-speech.wav`);
+  speechWav = join(mkdtempSync(join(tmpdir(), "rm-speech-")), "speech.wav");
   const spoken = spawnSync("espeak-ng", ["-w", speechWav, "Hello from the microphone, this is remote media."]);
   assert.equal(spoken.status, 0, "espeak-ng failed");
   const media = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-audio-capture=${speechWav}`];
-  context = await chromium.launchPersistentContext(profile, { executablePath: "/usr/bin/chromium", headless: true, args: [...CHROMIUM_ARGS, ...media] });
-  page = context.pages()[0] ?? (await context.newPage());
+  ({ page, close: closeChromium } = await launchChromium(media));
   page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
   page.on("pageerror", (e) => consoleErrors.push(String(e)));
   await page.goto(base);
@@ -44,10 +30,9 @@ before(async () => {
 });
 
 after(async () => {
-  await context?.close();
+  await closeChromium?.();
   server?.kill();
-  if (profile) rmSync(profile, { recursive: true, force: true });
-  if (speechWav) rmSync(speechWav, { force: true });
+  if (speechWav) rmSync(join(speechWav, ".."), { recursive: true, force: true });
 });
 
 const TIMING = /"execution_time_ms":[-0-9.eE+]+/g;
