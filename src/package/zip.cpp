@@ -51,23 +51,7 @@ std::uint32_t crc_update(std::uint32_t crc, ByteView data) {
   return crc;
 }
 
-// A name for a message: control characters escaped; every byte outside printable ASCII escaped
-// when the name is not UTF-8, so that messages always are.
-std::string quoted(std::string_view name) {
-  const bool utf8 = valid_utf8(name);
-  std::string out = "'";
-  for (char c : name) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || (!utf8 && u >= 0x7F)) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", u);
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
+std::string quoted(std::string_view name) { return "'" + printable(name) + "'"; }
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -77,6 +61,22 @@ std::string lower(std::string_view s) {
 }
 
 }  // namespace
+
+std::string printable(std::string_view s) {
+  const bool utf8 = valid_utf8(s);
+  std::string out;
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F || (!utf8 && u > 0x7F)) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", u);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
 
 bool valid_utf8(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {

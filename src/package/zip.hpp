@@ -48,6 +48,9 @@ Result<std::uint64_t> write_zip(const std::string& out_path, std::vector<ZipSour
 // file system takes)? Empty when it is, else why not.
 std::string unsafe_name_reason(std::string_view name);
 bool valid_utf8(std::string_view text);
+// Text from a package for a message or a terminal: control characters as \xNN, never acted on;
+// every byte outside ASCII too when the text is not UTF-8, so that what is printed always is.
+std::string printable(std::string_view text);
 
 class ZipReader {
  public:

@@ -1,5 +1,5 @@
 // The demo page: pick or paste a manifest, run it in a Web Worker, see outputs, graph and timings.
-import { RemoteMediaRunner, RemoteMediaError, PackageError, describePackage } from "/dist/index.js";
+import { RemoteMediaRunner, RemoteMediaError, PackageError, describePackage, resultOf } from "/dist/index.js";
 
 const $ = (id) => document.getElementById(id);
 const runner = new RemoteMediaRunner({
@@ -227,8 +227,7 @@ async function transcribe(wavBytes) {
     const t0 = performance.now();
     const r = await runner.exec(["run", "/work/pipeline.json", "-i", "/work/input.wav", "--error-format", "json"], "",
       { "/work": { "pipeline.json": enc.encode(JSON.stringify(TRANSCRIBE)), "input.wav": wavBytes, "model.bin": model } });
-    if (r.exitCode !== 0) throw new RemoteMediaError(JSON.parse(r.stderr.trim().split("\n").pop()).error, r.exitCode);
-    const [vad, whisper] = JSON.parse(r.stdout).outputs;  // sinks in execution order
+    const [vad, whisper] = resultOf(r).outputs;  // sinks in execution order
     window.lastTranscript = { vad, whisper, stdout: r.stdout };
     for (const s of whisper.segments) {
       const li = document.createElement("li");
@@ -295,8 +294,7 @@ async function livePump(live) {
       const w = live.queue.shift();
       const r = await runner.exec(["run", "/work/live.json", "-i", "/work/window.wav", "--error-format", "json"], "",
         { "/work": { "live.json": new TextEncoder().encode(JSON.stringify(LIVE)), "window.wav": encodeWav(w.samples, live.rate), "model.bin": model } });
-      if (r.exitCode !== 0) throw new RemoteMediaError(JSON.parse(r.stderr.trim().split("\n").pop()).error, r.exitCode);
-      const whisper = JSON.parse(r.stdout).outputs[0];
+      const whisper = resultOf(r).outputs[0];
       const delayMs = performance.now() - w.closedAt;
       const entry = { start: w.start, end: w.start + w.samples.length / live.rate, text: whisper.text.trim(), delayMs, queued: live.queue.length };
       window.liveTranscript.push(entry);

@@ -39,6 +39,13 @@ export interface ProgressDetail {
 
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 
+/** The worker's answer to an exec: how the command ended, or the worker's own failure as an Error. */
+function exited(m: WorkerResponse): RawRun & { runMs: number } {
+  if (m.type === "failed") throw new Error(m.message);
+  if (m.type !== "exited") throw new Error(`unexpected worker reply ${m.type}`);
+  return { exitCode: m.exitCode, stdout: m.stdout, stderr: m.stderr, runMs: m.runMs };
+}
+
 /** Runs remotemedia.wasm in a Web Worker. Emits "progress" events (CustomEvent<ProgressDetail>). */
 export class RemoteMediaRunner extends EventTarget {
   private worker: Worker;
@@ -160,10 +167,9 @@ export class RemoteMediaRunner extends EventTarget {
       const usr = await this.loadPython();
       m = await this.request({ type: "exec", variant: "python", args, stdin, mounts: { ...mounts, ...usr }, env });
     }
-    if (m.type === "failed") throw new Error(m.message);
-    if (m.type !== "exited") throw new Error(`unexpected worker reply ${m.type}`);
-    timings.runMs = m.runMs;
-    return { exitCode: m.exitCode, stdout: m.stdout, stderr: m.stderr, timings };
+    const { runMs, ...raw } = exited(m);
+    timings.runMs = runMs;
+    return { ...raw, timings };
   }
 
   /** Runs a pipeline. Rejects with a RemoteMediaError carrying the runtime's error object. */
@@ -221,11 +227,8 @@ export class RemoteMediaRunner extends EventTarget {
     const mounts: Mounts = { "/package": own(packageTree), "/input": { "items.json": new TextEncoder().encode(inputText) } };
     if (usrTree) mounts["/usr"] = own(usrTree);
     const args = ["run", "/package/manifest.json", "-i", "/input/items.json", "--error-format", "json"];
-    const m = await this.request({ type: "exec", variant, args, stdin: "", mounts, env: { PWD: "/package" } });
-    if (m.type === "failed") throw new Error(m.message);
-    if (m.type !== "exited") throw new Error(`unexpected worker reply ${m.type}`);
-    const raw = { exitCode: m.exitCode, stdout: m.stdout, stderr: m.stderr };
-    return { result: resultOf(raw), stdout: raw.stdout, timings: { fetchMs: 0, compileMs, runMs: m.runMs } };
+    const { runMs, ...raw } = exited(await this.request({ type: "exec", variant, args, stdin: "", mounts, env: { PWD: "/package" } }));
+    return { result: resultOf(raw), stdout: raw.stdout, timings: { fetchMs: 0, compileMs, runMs } };
   }
 
   terminate(): void {

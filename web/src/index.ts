@@ -1,7 +1,7 @@
 // Browser entry of @remotemedia/web.
 export { RemoteMediaRunner } from "./client.js";
 export type { RunnerOptions, RunOutcome, Timings, ProgressDetail } from "./client.js";
-export { RemoteMediaError } from "./pipeline.js";
+export { RemoteMediaError, resultOf } from "./pipeline.js";
 export { PackageError, describePackage, digestList, parsePublicKey } from "./package.js";
 export type { RmPackage, Trust, TrustPolicy, PackageOptions } from "./package.js";
 export type { PipelineResult, RuntimeErrorObject, GraphInfo, RawRun } from "./pipeline.js";

@@ -4,7 +4,7 @@ import type { Fd } from "@bjorn3/browser_wasi_shim";
 import { runCommand } from "./host.js";
 import { memoryPreopen } from "./memfs.js";
 import { hostPreopen } from "./nodefs.js";
-import { checkTrust, describePackage, digestList, openPackage, packageMounts, PackageError, type RmPackage } from "./package.js";
+import { checkTrust, describePackage, digestList, openPackage, packageMounts, PackageError, printable, type RmPackage } from "./package.js";
 import { hasRelaxedSimd } from "./features.js";
 
 export { runCommand } from "./host.js";
@@ -101,8 +101,8 @@ export async function main(argv: string[], build: WasiBuild): Promise<number> {
       return null;
     }
   };
-  const run = async (module: WebAssembly.Module, extra: Fd[], out = write(1), err = write(2)) => {
-    const r = await runCommand(module, { args, stdin, env: { PWD: cwd }, stdout: out, stderr: err, preopens: [...preopens, ...extra] });
+  const run = async (module: WebAssembly.Module, extra: Fd[], out = write(1), err = write(2), commandArgs = args) => {
+    const r = await runCommand(module, { args: commandArgs, stdin, env: { PWD: cwd }, stdout: out, stderr: err, preopens: [...preopens, ...extra] });
     if (r.trap) process.stderr.write(`remotemedia-wasi: the module trapped: ${r.trap}\n`);
     return r.exitCode;
   };
@@ -115,9 +115,7 @@ export async function main(argv: string[], build: WasiBuild): Promise<number> {
     const extra = [memoryPreopen("/package", mounts.packageTree)];
     if (mounts.usrTree) extra.push(memoryPreopen("/usr", mounts.usrTree));
     const module = await WebAssembly.compile(mounts.module as unknown as BufferSource);
-    const r = await runCommand(module, { args: guestArgs, stdin, env: { PWD: cwd }, stdout: write(1), stderr: write(2), preopens: [...preopens, ...extra] });
-    if (r.trap) process.stderr.write(`remotemedia-wasi: the module trapped: ${r.trap}\n`);
-    return r.exitCode;
+    return run(module, extra, write(1), write(2), guestArgs);
   }
   if (explicitModule) {
     const module = await load(explicitModule);
@@ -241,7 +239,6 @@ function humanSize(bytes: number): string {
 
 // The native `inspect` text, line for line (control characters escaped, never acted on).
 function inspectionText(path: string, pkg: RmPackage, d: any): string {
-  const printable = (s: string) => s.replace(/[\x00-\x1f\x7f]/g, (c) => "\\x" + c.charCodeAt(0).toString(16).padStart(2, "0"));
   const str = (v: unknown) => printable(typeof v === "string" ? v : v === undefined || v === null ? "-" : JSON.stringify(v));
   const lines = [`package    ${printable(path)} (${humanSize(d.content_bytes)} of content, ${d.files.length} files)`, `name       ${str(d.name)}`];
   lines.push(`signature  ${d.signature}${pkg.signer ? ` (key ${pkg.signer})` : ""}`);

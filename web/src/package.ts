@@ -69,9 +69,12 @@ const fail = (message: string, code = "bad_package"): never => {
   throw new PackageError(message, code);
 };
 
-function quoted(name: string): string {
-  return "'" + name.replace(/[\x00-\x1f]/g, (c) => "\\x" + c.charCodeAt(0).toString(16).padStart(2, "0")) + "'";
+/** Text from a package for a message or a terminal: control characters as \\xNN, never acted on. */
+export function printable(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f]/g, (c) => "\\x" + c.charCodeAt(0).toString(16).padStart(2, "0"));
 }
+
+const quoted = (name: string) => "'" + printable(name) + "'";
 
 /** Is `name` a safe relative path? Empty when it is, else why not. */
 export function unsafeNameReason(name: string): string {
