@@ -11,7 +11,7 @@ TARBALL="$RM_DEPS_CACHE/src/$PACKAGE-$VERSION.tgz"
 OUT="$RM_DEPS_CACHE/build/whisper.cpp-1.9.1"
 # Our wasm SIMD paths for ggml (the patch says what and why); a changed patch unpacks afresh.
 PATCH="$(cd "$(dirname "$0")" && pwd)/patches/whisper.cpp-1.9.1-wasm-simd.patch"
-PATCH_SHA256=785e02ef0a979c212d28ac7123369558aab8558adcc2e55697695d80dd7d4eb8
+PATCH_SHA256=80f1fd8aba9168111731df29669dab2282de5fcc27c6b1bb771b6970dda68e1b
 
 if [ ! -f "$TARBALL" ]; then
   (cd "$RM_DEPS_CACHE/src" && npm pack "$PACKAGE@$VERSION" --silent >/dev/null)

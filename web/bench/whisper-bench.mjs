@@ -6,6 +6,7 @@
 //   * 30 s of pink noise, tiny-shaped synthetic models (f16, q8_0), 8 tokens: native 1 and 2
 //     threads; WASI 1 thread (Node: SIMD128 module, and the relaxed-SIMD module with
 //     --experimental-wasm-relaxed-simd; Chromium: both modules, in the demo's Web Worker runner);
+//     WASI 2 threads (the threads build: Node worker_threads, Chromium nested Web Workers);
 //   * streaming: a 3 s window with audio_ctx 0 (the full 30 s encoder) and -1 (fit the window).
 //
 // Usage: node web/bench/whisper-bench.mjs [--rounds 3] [--only f16|q8_0|stream] [--extra NAME=MODULE.wasm]...
@@ -21,6 +22,7 @@ const rounds = Number(arg("--rounds", 3));
 const only = arg("--only", "");
 const native = join(repo, "build/native/remotemedia");
 const relaxedModule = join(repo, "build/wasi-python-relaxed/remotemedia-python.wasm");
+const threadsModule = join(repo, "build/wasi-python-threads/remotemedia-python.wasm");
 const extras = process.argv.flatMap((a, i) => (a === "--extra" ? [process.argv[i + 1].split("=")] : []));
 
 for (const t of ["f16", "q8_0"]) {
@@ -49,8 +51,10 @@ function cli(cmd, args, what) {
   return timeOf(r.stdout, what);
 }
 const nativeRun = (m, wav) => cli(native, ["run", m, "-i", wav], "native");
-const nodeRun = (m, wav, relaxed, module) => cli(process.execPath, [...(relaxed ? ["--experimental-wasm-relaxed-simd"] : []),
-  join(repo, "tools/remotemedia-wasi"), ...(module ? ["--module", module] : []), "--dir", join(repo, "build/models"), "run", m, "-i", wav], "node");
+// threads > 1 makes the runner pick the threads build (with the relaxed-SIMD flag).
+const nodeRun = (m, wav, relaxed, module, threads = 1) => cli(process.execPath, [...(relaxed ? ["--experimental-wasm-relaxed-simd"] : []),
+  join(repo, "tools/remotemedia-wasi"), "--threads", String(threads), ...(module ? ["--module", module] : []),
+  "--dir", join(repo, "build/models"), "run", m, "-i", wav], "node");
 
 // Chromium: the demo page's runner library in a fresh profile; the model and audio go in as
 // memory files, as the demo's speech panel does it.
@@ -69,12 +73,15 @@ const browserRelaxed = await page.evaluate(async (extraNames) => {
     moduleUrl: "/remotemedia-python.wasm", usrUrl: "/python-usr/",
     ...(relaxed ? { relaxedModuleUrl: "/remotemedia-python-relaxed.wasm" } : {}) } });
   const get = async (url) => new Uint8Array(await (await fetch(url)).arrayBuffer());
-  const runners = { simd: make(false), relaxed: make(true) };
+  const runners = { simd: make(false), relaxed: make(true), threads: new RemoteMediaRunner({ workerUrl: "/dist/worker.js",
+    moduleUrl: "/remotemedia.wasm", python: { moduleUrl: "/remotemedia-python.wasm", usrUrl: "/python-usr/",
+      threadsModuleUrl: "/remotemedia-python-threads.wasm" } }) };
   for (const n of extraNames) runners[n] = new RemoteMediaRunner({ workerUrl: "/dist/worker.js", moduleUrl: "/remotemedia.wasm",
     python: { moduleUrl: `/bench-files/${n}.wasm`, usrUrl: "/python-usr/" } });
   window.bench = { runners, files: {
     "30s.wav": await get("/bench-files/30s.wav"), "3s.wav": await get("/bench-files/3s.wav"),
     "tiny-f16.bin": await get("/models/tiny-f16.bin"), "tiny-q8_0.bin": await get("/models/tiny-q8_0.bin") } };
+  if (!crossOriginIsolated) throw new Error("the page is not cross-origin isolated: no threads");
   return WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 8, 1, 96, 3, 123, 123, 123, 1, 123, 3, 2, 1, 0,
     10, 13, 1, 11, 0, 32, 0, 32, 1, 32, 2, 253, 133, 2, 11]));
 }, extras.map(([n]) => n));
@@ -103,6 +110,10 @@ function configs(model, wav, audioCtx, threadsToo) {
   const pageManifest = manifest(`${model}.bin`, 1, audioCtx);
   c["chromium simd128"] = () => browserRun(pageManifest, `${model}.bin`, wav, "simd");
   if (browserRelaxed && existsSync(relaxedModule)) c["chromium relaxed"] = () => browserRun(pageManifest, `${model}.bin`, wav, "relaxed");
+  if (threadsToo && browserRelaxed && existsSync(threadsModule)) {
+    c["node threads 2T"] = () => nodeRun(`${hostManifest}-2.json`, join(tmp, wav), true, undefined, 2);
+    c["chromium threads 2T"] = () => browserRun(manifest(`${model}.bin`, 2, audioCtx), `${model}.bin`, wav, "threads");
+  }
   for (const [n, path] of extras) {
     c[`node ${n}`] = () => nodeRun(m1, join(tmp, wav), true, path);
     c[`chromium ${n}`] = () => browserRun(pageManifest, `${model}.bin`, wav, n);
@@ -127,9 +138,12 @@ try {
     const best = (xs) => Math.min(...xs);
     const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const ref = best(times["native 1T"]);
-    console.log(`\n${title}: WhisperNode ms, best / median of ${rounds}; ratio = best / native 1 thread best`);
-    for (const [k, xs] of Object.entries(times))
-      console.log(`  ${k.padEnd(18)} ${best(xs).toFixed(0).padStart(7)} / ${median(xs).toFixed(0).padStart(7)}   x${(best(xs) / ref).toFixed(2)}`);
+    const ref2 = times["native 2T"] ? best(times["native 2T"]) : NaN;
+    console.log(`\n${title}: WhisperNode ms, best / median of ${rounds}; ratios = best / native best (1 thread; 2 threads)`);
+    for (const [k, xs] of Object.entries(times)) {
+      const two = k.endsWith("2T") ? `   x${(best(xs) / ref2).toFixed(2)} vs native 2T` : "";
+      console.log(`  ${k.padEnd(20)} ${best(xs).toFixed(0).padStart(7)} / ${median(xs).toFixed(0).padStart(7)}   x${(best(xs) / ref).toFixed(2)}${two}`);
+    }
   }
 } finally {
   console.log(`\nload average after: ${load()}`);

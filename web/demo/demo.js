@@ -5,7 +5,8 @@ const $ = (id) => document.getElementById(id);
 const runner = new RemoteMediaRunner({
   workerUrl: "/dist/worker.js",
   moduleUrl: "/remotemedia.wasm",
-  python: { moduleUrl: "/remotemedia-python.wasm", relaxedModuleUrl: "/remotemedia-python-relaxed.wasm", usrUrl: "/python-usr/" },
+  python: { moduleUrl: "/remotemedia-python.wasm", relaxedModuleUrl: "/remotemedia-python-relaxed.wasm",
+            threadsModuleUrl: "/remotemedia-python-threads.wasm", usrUrl: "/python-usr/" },
 });
 window.remoteMedia = runner;  // for the browser tests and the curious
 

@@ -14,7 +14,14 @@ export interface RunnerOptions {
    * The Python-enabled module and the folder served as its guest /usr (holding files.json): used,
    * and fetched, only when a pipeline needs Python nodes.
    */
-  python?: { moduleUrl: string | URL; usrUrl: string | URL; relaxedModuleUrl?: string | URL };
+  python?: {
+    moduleUrl: string | URL;
+    usrUrl: string | URL;
+    /** The relaxed-SIMD build: used where the browser has relaxed SIMD. */
+    relaxedModuleUrl?: string | URL;
+    /** The relaxed-SIMD build with threads: used where, besides, the page is cross-origin isolated. */
+    threadsModuleUrl?: string | URL;
+  };
   /** Signers whose packages run (minisign .pub texts or their base64 line). */
   trustedKeys?: string[];
 }
@@ -46,6 +53,17 @@ function exited(m: WorkerResponse): RawRun & { runMs: number } {
   return { exitCode: m.exitCode, stdout: m.stdout, stderr: m.stderr, runMs: m.runMs };
 }
 
+/**
+ * The best Python-enabled build this browser runs: with threads where shared memory is allowed (a
+ * cross-origin isolated page) and relaxed SIMD is there, else relaxed SIMD (fused multiply-add),
+ * else plain SIMD128.
+ */
+function pickPythonModule(python: NonNullable<RunnerOptions["python"]>): string | URL {
+  if (!hasRelaxedSimd()) return python.moduleUrl;
+  if (python.threadsModuleUrl && globalThis.crossOriginIsolated) return python.threadsModuleUrl;
+  return python.relaxedModuleUrl ?? python.moduleUrl;
+}
+
 /** Runs remotemedia.wasm in a Web Worker. Emits "progress" events (CustomEvent<ProgressDetail>). */
 export class RemoteMediaRunner extends EventTarget {
   private worker: Worker;
@@ -67,11 +85,7 @@ export class RemoteMediaRunner extends EventTarget {
     this.moduleUrl = new URL(options.moduleUrl, globalThis.location?.href).href;
     if (options.python)
       this.python = {
-        // The relaxed-SIMD build (fused multiply-add) where the browser has relaxed SIMD.
-        moduleUrl: new URL(
-          options.python.relaxedModuleUrl && hasRelaxedSimd() ? options.python.relaxedModuleUrl : options.python.moduleUrl,
-          globalThis.location?.href,
-        ).href,
+        moduleUrl: new URL(pickPythonModule(options.python), globalThis.location?.href).href,
         usrUrl: new URL(options.python.usrUrl, globalThis.location?.href).href.replace(/\/?$/, "/"),
       };
     this.worker = new Worker(options.workerUrl, { type: "module" });

@@ -2,6 +2,7 @@
 // Node (tools/remotemedia-wasi, tests). It is @bjorn3/browser_wasi_shim, a pure-JS host: Node's
 // built-in WASI was seen to crash once a module's memory grows, and this one does not.
 import { ConsoleStdout, Fd, File, OpenFile, WASI, WASIProcExit } from "@bjorn3/browser_wasi_shim";
+import { Threads, threadsInfo, type ThreadHost } from "./threads.js";
 
 export interface CommandOptions {
   /** argv[1..]; argv[0] is "remotemedia". */
@@ -12,6 +13,11 @@ export interface CommandOptions {
   stderr: (bytes: Uint8Array) => void;
   /** Preopened folders (fd 3, 4, ...), e.g. from memfs.ts or nodefs.ts. */
   preopens?: Fd[];
+  /**
+   * Thread workers for a module of the threads build (threads.ts); other modules ignore this.
+   * Without it such a module runs on its own thread only.
+   */
+  threads?: ThreadHost;
 }
 
 export interface CommandResult {
@@ -28,16 +34,35 @@ export async function runCommand(module: WebAssembly.Module, options: CommandOpt
     new ConsoleStdout(options.stderr),
     ...(options.preopens ?? []),
   ];
-  const env = Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`);
-  const wasi = new WASI(["remotemedia", ...options.args], env, fds, { debug: false });
-  const instance = await WebAssembly.instantiate(module, { wasi_snapshot_preview1: wasi.wasiImport });
+  // A module of the threads build brings its shared memory and its thread workers.
+  const info = threadsInfo(module);
+  const threads = info ? await Threads.start(module, info, options.threads) : null;
   try {
-    const exitCode = wasi.start(instance as unknown as Parameters<WASI["start"]>[0]);
-    return { exitCode };
-  } catch (e) {
-    if (e instanceof WASIProcExit) return { exitCode: e.code };
-    const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    return { exitCode: 134, trap: message };
+    const env = { ...options.env };
+    const imports: WebAssembly.Imports = {};
+    if (threads) {
+      env.RM_WASM_THREADS = String(threads.count); // how many threads the module may start
+      imports.env = { memory: threads.memory };
+      imports.wasi = threads.imports;
+    }
+    const envList = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+    const wasi = new WASI(["remotemedia", ...options.args], envList, fds, { debug: false });
+    imports.wasi_snapshot_preview1 = wasi.wasiImport;
+    const instance = await WebAssembly.instantiate(module, imports);
+    try {
+      const exitCode = wasi.start(instance as unknown as Parameters<WASI["start"]>[0]);
+      return { exitCode };
+    } catch (e) {
+      if (e instanceof WASIProcExit) return { exitCode: e.code };
+      const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      return { exitCode: 134, trap: message };
+    }
+  } finally {
+    if (threads) {
+      const printed = threads.output();
+      if (printed.length) options.stderr(printed);
+      threads.stop();
+    }
   }
 }
 

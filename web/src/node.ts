@@ -1,11 +1,14 @@
 // Node entry: the WASI host behind tools/remotemedia-wasi and the Node tests.
 import * as fs from "node:fs";
+import * as os from "node:os";
+import { Worker } from "node:worker_threads";
 import type { Fd } from "@bjorn3/browser_wasi_shim";
 import { runCommand } from "./host.js";
 import { memoryPreopen } from "./memfs.js";
 import { hostPreopen } from "./nodefs.js";
 import { checkTrust, describePackage, digestList, openPackage, packageMounts, PackageError, printable, type RmPackage } from "./package.js";
 import { hasRelaxedSimd } from "./features.js";
+import type { ThreadHost } from "./threads.js";
 
 export { runCommand } from "./host.js";
 export { hostPreopen } from "./nodefs.js";
@@ -33,6 +36,9 @@ package's files at /package and its Python stdlib at /usr.
 
   --module FILE   use this module, and only this one (default: $RM_WASM, else the build's)
   --dir H[::G]    map host folder H to guest path G
+  --threads N     threads for WhisperNode (default: the cores, at most 4). Above 1, the threads
+                  build (build/wasi-python-threads) runs a Python/Whisper pipeline, with N - 1
+                  worker_threads over one shared memory, where this Node has relaxed SIMD
 `;
 
 export interface WasiBuild {
@@ -43,11 +49,38 @@ export interface WasiBuild {
   pythonUsr?: string;
   /** The Python-enabled module built with relaxed SIMD: used instead where the engine has it. */
   pythonRelaxedModule?: string;
+  /** The same with threads (preset wasi-python-threads): used instead when more threads are asked for. */
+  pythonThreadsModule?: string;
+}
+
+/** Thread workers for modules of the threads build: `threads` in all, so threads - 1 workers. */
+export function nodeThreadHost(threads: number): ThreadHost {
+  return {
+    workers: threads - 1,
+    spawn: () => {
+      const worker = new Worker(new URL("./thread-worker-node.js", import.meta.url));
+      worker.unref();
+      return {
+        postMessage: (m) => worker.postMessage(m),
+        onMessage: (listener) => {
+          worker.on("message", listener);
+          worker.on("error", (e) => listener({ ready: false, error: e.message }));
+        },
+        terminate: () => void worker.terminate(),
+      };
+    },
+  };
+}
+
+/** Threads to use by default: the cores, at most 4 (as WhisperNode natively). */
+export function defaultThreadCount(): number {
+  return Math.max(1, Math.min(4, os.availableParallelism()));
 }
 
 /** The tools/remotemedia-wasi command. Returns the exit code. */
 export async function main(argv: string[], build: WasiBuild): Promise<number> {
   let explicitModule = process.env.RM_WASM || "";
+  let threadCount = defaultThreadCount();
   const dirs: Array<[string, string]> = [];
   let i = 0;
   for (; i < argv.length; ++i) {
@@ -57,6 +90,13 @@ export async function main(argv: string[], build: WasiBuild): Promise<number> {
       break;
     } else if (a === "--module" && i + 1 < argv.length) {
       explicitModule = argv[++i];
+    } else if (a === "--threads" && i + 1 < argv.length) {
+      const v = argv[++i];
+      if (!/^[1-9][0-9]{0,2}$/.test(v)) {
+        process.stderr.write(`remotemedia-wasi: --threads needs a number from 1 to 999, not '${v}'\n`);
+        return 2;
+      }
+      threadCount = Number(v);
     } else if (a === "--dir" && i + 1 < argv.length) {
       const spec = argv[++i];
       const [host, guest] = spec.includes("::") ? spec.split("::", 2) : [spec, spec];
@@ -102,7 +142,10 @@ export async function main(argv: string[], build: WasiBuild): Promise<number> {
     }
   };
   const run = async (module: WebAssembly.Module, extra: Fd[], out = write(1), err = write(2), commandArgs = args) => {
-    const r = await runCommand(module, { args: commandArgs, stdin, env: { PWD: cwd }, stdout: out, stderr: err, preopens: [...preopens, ...extra] });
+    const r = await runCommand(module, {
+      args: commandArgs, stdin, env: { PWD: cwd }, stdout: out, stderr: err, preopens: [...preopens, ...extra],
+      threads: nodeThreadHost(threadCount),
+    });
     if (r.trap) process.stderr.write(`remotemedia-wasi: the module trapped: ${r.trap}\n`);
     return r.exitCode;
   };
@@ -123,8 +166,12 @@ export async function main(argv: string[], build: WasiBuild): Promise<number> {
   }
   const python = build.pythonModule && build.pythonUsr && fs.existsSync(build.pythonModule) ? build : null;
   const runPython = async () => {
-    const relaxed = python!.pythonRelaxedModule;
-    const module = await load(relaxed && hasRelaxedSimd() && fs.existsSync(relaxed) ? relaxed : python!.pythonModule!);
+    const { pythonRelaxedModule: relaxed, pythonThreadsModule: threaded } = python!;
+    const pick =
+      threadCount > 1 && threaded && hasRelaxedSimd() && fs.existsSync(threaded) ? threaded
+      : relaxed && hasRelaxedSimd() && fs.existsSync(relaxed) ? relaxed
+      : python!.pythonModule!;
+    const module = await load(pick);
     return module ? run(module, [hostPreopen(python!.pythonUsr!, "/usr")]) : 5;
   };
   // `nodes` lists the Python nodes too.

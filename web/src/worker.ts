@@ -2,11 +2,29 @@
 import { runCommandCaptured } from "./host.js";
 import { memoryPreopen } from "./memfs.js";
 import type { Mounts, Variant, WorkerRequest, WorkerResponse } from "./protocol.js";
+import type { ThreadHost } from "./threads.js";
 
 // The page compiles the modules (streaming, while this worker starts) and sends them here.
 const modules: Partial<Record<Variant, WebAssembly.Module>> = {};
 
 const post = (m: WorkerResponse) => (self as unknown as Worker).postMessage(m);
+
+// Thread workers for a module of the threads build: as many threads as cores, at most 4 (as
+// WhisperNode natively), each a nested Web Worker (the module needs a cross-origin isolated page).
+const threads: ThreadHost = {
+  workers: Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) - 1,
+  spawn: () => {
+    const worker = new Worker(new URL("./thread-worker.js", import.meta.url), { type: "module" });
+    return {
+      postMessage: (m) => worker.postMessage(m),
+      onMessage: (listener) => {
+        worker.onmessage = (e) => listener(e.data);
+        worker.onerror = (e) => listener({ ready: false, error: e.message || "the thread worker failed to start" });
+      },
+      terminate: () => worker.terminate(),
+    };
+  },
+};
 
 async function exec(id: number, variant: Variant, args: string[], stdin: string, mounts: Mounts, env: Record<string, string>) {
   const module = modules[variant];
@@ -14,7 +32,7 @@ async function exec(id: number, variant: Variant, args: string[], stdin: string,
   post({ id, type: "progress", stage: "running" });
   const preopens = Object.entries(mounts).map(([guest, tree]) => memoryPreopen(guest, tree));
   const t0 = performance.now();
-  const raw = await runCommandCaptured(module, { args, env, stdin: new TextEncoder().encode(stdin), preopens });
+  const raw = await runCommandCaptured(module, { args, env, stdin: new TextEncoder().encode(stdin), preopens, threads });
   post({ id, type: "exited", ...raw, runMs: performance.now() - t0 });
 }
 

@@ -73,7 +73,11 @@ class WhisperNode final : public Node {
     if (audio_ctx_ < -1)
       return fail(ErrorKind::InvalidInput, "invalid_param_value",
                   "audio_ctx must be -1 (fit each item), 0 (the full 30 s) or a number of encoder frames");
-    if (threads_ <= 0) threads_ = std::min(4, default_thread_count());  // 1 on single-threaded targets
+    if (threads_ <= 0) threads_ = std::min(4, default_thread_count());
+#if defined(__wasi__)
+    // Inside the wasm a thread is one of the host's workers: there are only as many as it announced.
+    threads_ = std::min(threads_, default_thread_count());
+#endif
     if (language_ != "auto" && whisper_lang_id(language_.c_str()) < 0)
       return fail(ErrorKind::InvalidInput, "invalid_param_value", "unknown language '" + language_ + "' (or 'auto')");
 
@@ -205,7 +209,7 @@ NodeInfo whisper_node_info() {
        ParamSpec{.name = "n_threads",
                  .type = ParamType::Integer,
                  .default_value = Json(0),
-                 .doc = "threads (0: up to 4 cores; 1 inside the wasm)"},
+                 .doc = "threads (0: up to 4 cores; inside the wasm, at most the host's thread workers)"},
        ParamSpec{.name = "max_tokens",
                  .type = ParamType::Integer,
                  .default_value = Json(0),

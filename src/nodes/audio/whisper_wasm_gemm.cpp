@@ -38,17 +38,17 @@ inline float lane_sum(v128_t v) {
          wasm_f32x4_extract_lane(v, 3);
 }
 
-// Scratch panels, one set per thread, kept between calls (the encoder repeats the same shapes).
-// Reached through a plain pointer: a thread_local object with a destructor needs
-// __cxa_thread_atexit, which this wasi-libc lacks; ggml's pool threads live as long as the process.
+// Scratch panels, one set per thread of ggml's pool (by its index: within one product each index
+// is one thread, and the wasm runs one graph at a time), kept between calls since the encoder
+// repeats the same shapes. Indexed rather than thread_local because the threads build starts new
+// threads for every graph, and their thread_local storage would be lost each time.
 struct Scratch {
   std::vector<float> a, b, sa, sb;
   std::vector<int16_t> qa, qb;
 };
-thread_local Scratch* scratch_ptr = nullptr;
-Scratch& thread_scratch() {
-  if (!scratch_ptr) scratch_ptr = new Scratch;
-  return *scratch_ptr;
+Scratch& thread_scratch(int ith) {
+  static Scratch scratch[GGML_MAX_N_THREADS];
+  return scratch[ith];
 }
 
 void f16_to_f32(const ggml_fp16_t* x, float* y, int64_t n) {
@@ -91,11 +91,11 @@ void f32_rows(const float* A, int64_t lda, const float* B, int64_t ldb, int64_t 
 // (the decoder's logits: the whole vocabulary, 51865 rows) and the encoder's A fits in one go.
 constexpr int64_t kMb = 1536;
 
-void gemm_f16(int64_t m, int64_t n, int64_t k, const ggml_fp16_t* A, int64_t lda, const ggml_fp16_t* B, int64_t ldb,
+void gemm_f16(int ith, int64_t m, int64_t n, int64_t k, const ggml_fp16_t* A, int64_t lda, const ggml_fp16_t* B, int64_t ldb,
               float* C, int64_t ldc) {
   // k is cut into panels so that one A panel (a block of rows) stays in L2 while the B rows stream.
   constexpr int64_t kKc = 256;
-  Scratch& s = thread_scratch();
+  Scratch& s = thread_scratch(ith);
   s.b.resize(static_cast<size_t>(n * k));
   for (int64_t j = 0; j < n; ++j) f16_to_f32(B + j * ldb, s.b.data() + j * k, k);
   for (int64_t i0 = 0; i0 < m; i0 += kMb) {
@@ -172,9 +172,9 @@ void q8_rows(const int16_t* A, const float* da, const int16_t* B, const float* d
   for (; j < n; ++j) q8_tile<RM, 1>(A, da, B + j * nb * 32, db + j * nb, nb, C + j * ldc, ldc);
 }
 
-void gemm_q8_0(int64_t m, int64_t n, int64_t nb, const block_q8_0* A, int64_t lda, const block_q8_0* B, int64_t ldb,
+void gemm_q8_0(int ith, int64_t m, int64_t n, int64_t nb, const block_q8_0* A, int64_t lda, const block_q8_0* B, int64_t ldb,
                float* C, int64_t ldc) {
-  Scratch& s = thread_scratch();
+  Scratch& s = thread_scratch(ith);
   s.qb.resize(static_cast<size_t>(n * nb * 32));
   s.sb.resize(static_cast<size_t>(n * nb));
   for (int64_t j = 0; j < n; ++j) pack_q8_0(B + j * ldb, nb, s.qb.data() + j * nb * 32, s.sb.data() + j * nb);
@@ -214,13 +214,13 @@ extern "C" bool llamafile_sgemm(const struct ggml_compute_params* params, int64_
   float* c = static_cast<float*>(C) + j0 * ldc;
   if (Atype == GGML_TYPE_F16 && Btype == GGML_TYPE_F16 && k % 4 == 0) {
     if (j1 > j0)
-      gemm_f16(m, j1 - j0, k, static_cast<const ggml_fp16_t*>(A), lda, static_cast<const ggml_fp16_t*>(B) + j0 * ldb,
+      gemm_f16(params->ith, m, j1 - j0, k, static_cast<const ggml_fp16_t*>(A), lda, static_cast<const ggml_fp16_t*>(B) + j0 * ldb,
                ldb, c, ldc);
     return true;
   }
   if (Atype == GGML_TYPE_Q8_0 && Btype == GGML_TYPE_Q8_0) {
     if (j1 > j0)
-      gemm_q8_0(m, j1 - j0, k, static_cast<const block_q8_0*>(A), lda, static_cast<const block_q8_0*>(B) + j0 * ldb,
+      gemm_q8_0(params->ith, m, j1 - j0, k, static_cast<const block_q8_0*>(A), lda, static_cast<const block_q8_0*>(B) + j0 * ldb,
                 ldb, c, ldc);
     return true;
   }
