@@ -35,7 +35,11 @@ __attribute__((import_module("wasi"), import_name("thread-spawn"))) int32_t rm_w
 
 static atomic_int thread_trapped; /* set by the host when a worker trapped (rm_thread_trapped) */
 
-static void futex_wait(atomic_int* word, int expected) {
+/* Never inlined: Node 20's V8 (11.3), in its baseline compiler (Liftoff), loses a value the caller
+ * keeps in a local across memory.atomic.wait32, so a loop that waits and then re-reads its word
+ * waits at address 0 the next time round and never wakes (tests/wasi/threads_check.c, "join",
+ * hung every time). A call of its own keeps the caller's locals safe. */
+__attribute__((noinline)) static void futex_wait(atomic_int* word, int expected) {
   __builtin_wasm_memory_atomic_wait32((int*)word, expected, -1);
 }
 static void futex_wake(atomic_int* word, unsigned count) {

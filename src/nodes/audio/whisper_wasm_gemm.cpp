@@ -41,15 +41,15 @@ inline float lane_sum(v128_t v) {
 // Scratch panels, one set per thread of ggml's pool (by its index: within one product each index
 // is one thread, and the wasm runs one graph at a time), kept between calls since the encoder
 // repeats the same shapes. Indexed rather than thread_local because the threads build starts new
-// threads for every graph, and their thread_local storage would be lost each time.
+// threads for every graph, and their thread_local storage would be lost each time. At namespace
+// scope, built before main: a function's static would be built on first use, by two threads at
+// once, and this libc++abi (no threads) aborts on that.
 struct Scratch {
   std::vector<float> a, b, sa, sb;
   std::vector<int16_t> qa, qb;
 };
-Scratch& thread_scratch(int ith) {
-  static Scratch scratch[GGML_MAX_N_THREADS];
-  return scratch[ith];
-}
+Scratch scratch[GGML_MAX_N_THREADS];
+Scratch& thread_scratch(int ith) { return scratch[ith]; }
 
 void f16_to_f32(const ggml_fp16_t* x, float* y, int64_t n) {
   for (int64_t i = 0; i < n; ++i) y[i] = GGML_CPU_FP16_TO_FP32(x[i]);
