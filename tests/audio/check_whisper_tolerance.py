@@ -4,7 +4,8 @@ micro model with 1 and 2 threads natively, and its q8_0 twin natively and inside
 all transcribe the same speech into a well-formed result of the same audio length, with segment
 counts within one of each other and the first segment starting within 0.5 s.
 
-Usage: check_whisper_tolerance.py NATIVE_CLI WASI_CLI MODELS_DIR
+Usage: check_whisper_tolerance.py NATIVE_CLI WASI_CLI MODELS_DIR [WASM_THREADS]
+(WASM_THREADS: n_threads for the wasm run, 1 unless given: the threads build takes more)
 """
 import json
 import os
@@ -23,14 +24,14 @@ def run(cli, manifest, wav, cwd):
     return json.loads(out.stdout)["outputs"][0]
 
 
-def main(native, wasi, models):
+def main(native, wasi, models, wasm_threads="1"):
     with tempfile.TemporaryDirectory(dir=os.getcwd()) as tmp:
         wav = os.path.join(tmp, "speech.wav")
         subprocess.run(["espeak-ng", "-w", os.path.join(tmp, "raw.wav"), "Testing one two three."], check=True)
         subprocess.run(["sox", os.path.join(tmp, "raw.wav"), "-r", "16000", "-c", "1", wav], check=True)
         results = {}
         for name, cli, model, threads in (("f16 x1", native, "micro-f16.bin", 1), ("f16 x2", native, "micro-f16.bin", 2),
-                                          ("q8_0 x1", native, "micro-q8_0.bin", 1), ("q8_0 wasm", wasi, "micro-q8_0.bin", 1)):
+                                          ("q8_0 x1", native, "micro-q8_0.bin", 1), ("q8_0 wasm", wasi, "micro-q8_0.bin", int(wasm_threads))):
             manifest = {"version": "v1", "nodes": [{"id": "w", "node_type": "WhisperNode", "params": {
                 "model": os.path.join(models, model), "max_tokens": 6, "suppress_end_of_text": True, "n_threads": threads}}]}
             results[name] = run(cli, manifest, "speech.wav", tmp)
@@ -53,6 +54,6 @@ def main(native, wasi, models):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4:
+    if len(sys.argv) not in (4, 5):
         sys.exit(__doc__)
     main(*sys.argv[1:])

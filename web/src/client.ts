@@ -76,6 +76,10 @@ export class RemoteMediaRunner extends EventTarget {
   private python?: { moduleUrl: string; usrUrl: string };
   private trustedKeys: string[];
   private packageModules = new Set<Variant>();
+  /** The Python-enabled build this browser gets (threads, relaxed SIMD or plain; see pickPythonModule). */
+  get pythonModuleUrl(): string | undefined {
+    return this.python?.moduleUrl;
+  }
   /** How the module was loaded: null until it is. */
   loadInfo: { fetchMs: number; compileMs: number; bytes: number } | null = null;
 

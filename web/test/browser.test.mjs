@@ -158,6 +158,31 @@ test("the page transcribes a WAV file exactly as the native CLI does", async () 
   await page.screenshot({ path: join(repo, "build/screenshots/demo-speech.png"), fullPage: true });
 });
 
+test("Whisper runs on 2 threads in the page (the threads build) with native's tokens", async () => {
+  // The demo page is cross-origin isolated and Chromium has relaxed SIMD: its runner picks the
+  // threads build, whose thread workers are nested Web Workers over one shared memory.
+  const caseDir = join(casesDir, "whisper-micro-transcribe");
+  const manifest = JSON.parse(readFileSync(join(caseDir, "manifest.json"), "utf8"));
+  manifest.nodes[0].params.model = "/work/micro-f16.bin";
+  manifest.nodes[0].params.n_threads = 2;
+  const files = {
+    "w.json": [...Buffer.from(JSON.stringify(manifest))],
+    "in.wav": [...readFileSync(join(caseDir, "in.wav"))],
+  };
+  const got = await page.evaluate(async (files) => {
+    const model = new Uint8Array(await (await fetch("/models/micro-f16.bin")).arrayBuffer());
+    const tree = { "micro-f16.bin": model };
+    for (const [name, bytes] of Object.entries(files)) tree[name] = new Uint8Array(bytes);
+    const r = await window.remoteMedia.exec(["run", "/work/w.json", "-i", "/work/in.wav"], "", { "/work": tree });
+    return { isolated: crossOriginIsolated, module: window.remoteMedia.pythonModuleUrl, exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+  }, files);
+  assert.ok(got.isolated, "the demo page is not cross-origin isolated");
+  assert.match(got.module, /remotemedia-python-threads\.wasm$/);
+  assert.equal(got.exitCode, 0, got.stderr);
+  const expected = JSON.parse(readFileSync(join(caseDir, "expected.json"), "utf8"));
+  assert.deepEqual(JSON.parse(got.stdout).outputs, expected.outputs);
+});
+
 test("the page records from the microphone and transcribes it", async () => {
   await page.click("#record");
   await page.waitForFunction(() => document.getElementById("speech-status").textContent === "recording…");
