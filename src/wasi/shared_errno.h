@@ -6,9 +6,12 @@
 #define RM_WASI_SHARED_ERRNO_H
 #include <errno.h>
 #ifdef __cplusplus
-extern "C"
+extern "C" {
 #endif
-    int* rm_errno_location(void);
+int* rm_errno_location(void);
+#ifdef __cplusplus
+}
+#endif
 #undef errno
 #define errno (*rm_errno_location())
 #endif

@@ -20,9 +20,9 @@
 
 /* The start record; thread_start.s reads the first three fields by offset. */
 struct __pthread {
-  void* stack_top;   /* 0 */
-  void* tls;         /* 4 */
-  atomic_int done;   /* 8: set once the thread's function returned (or trapped) */
+  void* stack_top; /* 0 */
+  void* tls;       /* 4 */
+  atomic_int done; /* 8: set once the thread's function returned (or trapped) */
   void* (*fn)(void*);
   void* arg;
   void* result;
@@ -42,9 +42,7 @@ static atomic_int thread_trapped; /* set by the host when a worker trapped (rm_t
 __attribute__((noinline)) static void futex_wait(atomic_int* word, int expected) {
   __builtin_wasm_memory_atomic_wait32((int*)word, expected, -1);
 }
-static void futex_wake(atomic_int* word, unsigned count) {
-  __builtin_wasm_memory_atomic_notify((int*)word, count);
-}
+static void futex_wake(atomic_int* word, unsigned count) { __builtin_wasm_memory_atomic_notify((int*)word, count); }
 
 static void stop_if_a_thread_trapped(void) {
   if (atomic_load_explicit(&thread_trapped, memory_order_relaxed)) {

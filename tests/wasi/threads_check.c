@@ -39,10 +39,12 @@ static void* add_and_allocate(void* arg) {
 static int locks(int threads) {
   pthread_t t[16];
   for (int i = 0; i < threads; ++i)
-    if (pthread_create(&t[i], NULL, add_and_allocate, (void*)(uintptr_t)(i + 1)) != 0) return printf("create failed\n"), 1;
+    if (pthread_create(&t[i], NULL, add_and_allocate, (void*)(uintptr_t)(i + 1)) != 0)
+      return printf("create failed\n"), 1;
   add_and_allocate((void*)99);
   for (int i = 0; i < threads; ++i) pthread_join(t[i], NULL);
-  if (counter != (long)(threads + 1) * kAdds) return printf("counter %ld, expected %ld\n", counter, (long)(threads + 1) * kAdds), 1;
+  if (counter != (long)(threads + 1) * kAdds)
+    return printf("counter %ld, expected %ld\n", counter, (long)(threads + 1) * kAdds), 1;
   return 0;
 }
 
@@ -91,7 +93,8 @@ static int join(int threads) {
     for (int i = 0; i < threads; ++i) {
       void* r = NULL;
       pthread_join(t[i], &r);
-      if ((uintptr_t)r != (uintptr_t)(i + round) * 2) return printf("thread %d returned %lu\n", i, (unsigned long)(uintptr_t)r), 1;
+      if ((uintptr_t)r != (uintptr_t)(i + round) * 2)
+        return printf("thread %d returned %lu\n", i, (unsigned long)(uintptr_t)r), 1;
     }
   }
   return 0;
@@ -132,10 +135,14 @@ int main(int argc, char** argv) {
   const int workers = rm_wasi_thread_count() - 1;
   if (workers < 1) return printf("no thread workers (RM_WASM_THREADS)\n"), 1;
   int failed;
-  if (strcmp(what, "locks") == 0) failed = locks(workers);
-  else if (strcmp(what, "handoff") == 0) failed = handoff();
-  else if (strcmp(what, "join") == 0) failed = join(workers);
-  else if (strcmp(what, "too-many") == 0) failed = too_many(workers);
+  if (strcmp(what, "locks") == 0)
+    failed = locks(workers);
+  else if (strcmp(what, "handoff") == 0)
+    failed = handoff();
+  else if (strcmp(what, "join") == 0)
+    failed = join(workers);
+  else if (strcmp(what, "too-many") == 0)
+    failed = too_many(workers);
   else if (strcmp(what, "trap-join") == 0 || strcmp(what, "trap-poll") == 0) {
     pthread_t t;
     if (pthread_create(&t, NULL, trap, NULL) != 0) return printf("create failed\n"), 1;

@@ -91,8 +91,8 @@ void f32_rows(const float* A, int64_t lda, const float* B, int64_t ldb, int64_t 
 // (the decoder's logits: the whole vocabulary, 51865 rows) and the encoder's A fits in one go.
 constexpr int64_t kMb = 1536;
 
-void gemm_f16(int ith, int64_t m, int64_t n, int64_t k, const ggml_fp16_t* A, int64_t lda, const ggml_fp16_t* B, int64_t ldb,
-              float* C, int64_t ldc) {
+void gemm_f16(int ith, int64_t m, int64_t n, int64_t k, const ggml_fp16_t* A, int64_t lda, const ggml_fp16_t* B,
+              int64_t ldb, float* C, int64_t ldc) {
   // k is cut into panels so that one A panel (a block of rows) stays in L2 while the B rows stream.
   constexpr int64_t kKc = 256;
   Scratch& s = thread_scratch(ith);
@@ -172,8 +172,8 @@ void q8_rows(const int16_t* A, const float* da, const int16_t* B, const float* d
   for (; j < n; ++j) q8_tile<RM, 1>(A, da, B + j * nb * 32, db + j * nb, nb, C + j * ldc, ldc);
 }
 
-void gemm_q8_0(int ith, int64_t m, int64_t n, int64_t nb, const block_q8_0* A, int64_t lda, const block_q8_0* B, int64_t ldb,
-               float* C, int64_t ldc) {
+void gemm_q8_0(int ith, int64_t m, int64_t n, int64_t nb, const block_q8_0* A, int64_t lda, const block_q8_0* B,
+               int64_t ldb, float* C, int64_t ldc) {
   Scratch& s = thread_scratch(ith);
   s.qb.resize(static_cast<size_t>(n * nb * 32));
   s.sb.resize(static_cast<size_t>(n * nb));
@@ -214,14 +214,14 @@ extern "C" bool llamafile_sgemm(const struct ggml_compute_params* params, int64_
   float* c = static_cast<float*>(C) + j0 * ldc;
   if (Atype == GGML_TYPE_F16 && Btype == GGML_TYPE_F16 && k % 4 == 0) {
     if (j1 > j0)
-      gemm_f16(params->ith, m, j1 - j0, k, static_cast<const ggml_fp16_t*>(A), lda, static_cast<const ggml_fp16_t*>(B) + j0 * ldb,
-               ldb, c, ldc);
+      gemm_f16(params->ith, m, j1 - j0, k, static_cast<const ggml_fp16_t*>(A), lda,
+               static_cast<const ggml_fp16_t*>(B) + j0 * ldb, ldb, c, ldc);
     return true;
   }
   if (Atype == GGML_TYPE_Q8_0 && Btype == GGML_TYPE_Q8_0) {
     if (j1 > j0)
-      gemm_q8_0(params->ith, m, j1 - j0, k, static_cast<const block_q8_0*>(A), lda, static_cast<const block_q8_0*>(B) + j0 * ldb,
-                ldb, c, ldc);
+      gemm_q8_0(params->ith, m, j1 - j0, k, static_cast<const block_q8_0*>(A), lda,
+                static_cast<const block_q8_0*>(B) + j0 * ldb, ldb, c, ldc);
     return true;
   }
   return false;
