@@ -8,7 +8,7 @@
 // needed its parent's event loop to start would never come. `thread-spawn` only hands a start
 // argument to an idle worker through a shared control array (Atomics), which needs no event loop.
 
-/** What the module says about itself in its "remotemedia.threads" custom section (CMakeLists.txt). */
+/** What the module says about itself in its "remotemedia.threads" custom section (cmake/wasi-threads.cmake). */
 export interface ThreadsInfo {
   memory: { initial: number; maximum: number };
 }
