@@ -127,6 +127,7 @@ static int too_many(int workers) {
 static volatile int never_set;
 static void* trap(void* arg) {
   (void)arg;
+  fputs("about to trap\n", stderr); /* what a thread prints reaches the command's stderr */
   __builtin_trap();
 }
 

@@ -8,7 +8,7 @@ import { memoryPreopen } from "./memfs.js";
 import { hostPreopen } from "./nodefs.js";
 import { checkTrust, describePackage, digestList, openPackage, packageMounts, PackageError, printable, type RmPackage } from "./package.js";
 import { hasRelaxedSimd } from "./features.js";
-import type { ThreadHost } from "./threads.js";
+import { defaultThreads, type ThreadHost } from "./threads.js";
 
 export { runCommand } from "./host.js";
 export { hostPreopen } from "./nodefs.js";
@@ -72,9 +72,9 @@ export function nodeThreadHost(threads: number): ThreadHost {
   };
 }
 
-/** Threads to use by default: the cores, at most 4 (as WhisperNode natively). */
+/** Threads to use by default under Node (see defaultThreads). */
 export function defaultThreadCount(): number {
-  return Math.max(1, Math.min(4, os.availableParallelism()));
+  return defaultThreads(os.availableParallelism());
 }
 
 /** The tools/remotemedia-wasi command. Returns the exit code. */

@@ -7,6 +7,7 @@
 // command's thread is blocked inside the wasm while ggml starts threads, so a worker that still
 // needed its parent's event loop to start would never come. `thread-spawn` only hands a start
 // argument to an idle worker through a shared control array (Atomics), which needs no event loop.
+import { ConsoleStdout, File, OpenFile, WASI } from "@bjorn3/browser_wasi_shim";
 
 /** What the module says about itself in its "remotemedia.threads" custom section (cmake/wasi-threads.cmake). */
 export interface ThreadsInfo {
@@ -25,6 +26,11 @@ export interface ThreadWorker {
   postMessage(message: ThreadInit): void;
   onMessage(listener: (message: ThreadReply) => void): void;
   terminate(): void;
+}
+
+/** Threads to run by default on this many cores: all of them, at most 4 (as WhisperNode natively). */
+export function defaultThreads(cores: number): number {
+  return Math.max(1, Math.min(4, cores || 1));
 }
 
 /** How the host starts thread workers, and how many. */
@@ -150,42 +156,6 @@ function logWrite(control: Int32Array, log: SharedArrayBuffer, bytes: Uint8Array
   if (at < LOG_BYTES) new Uint8Array(log).set(bytes.subarray(0, LOG_BYTES - at), at);
 }
 
-/** The WASI imports a thread sees: output, clocks, yield and exit; the rest is ENOSYS (threads only compute). */
-function threadWasiImports(
-  module: WebAssembly.Module,
-  memory: WebAssembly.Memory,
-  write: (bytes: Uint8Array) => void,
-): WebAssembly.ModuleImports {
-  const view = () => new DataView(memory.buffer); // a new buffer after each grow
-  const known: Record<string, (...args: never[]) => number> = {
-    fd_write: (fd: number, iovs: number, count: number, written: number) => {
-      if (fd !== 1 && fd !== 2) return 8; // EBADF
-      let total = 0;
-      for (let i = 0; i < count; ++i) {
-        const ptr = view().getUint32(iovs + 8 * i, true);
-        const len = view().getUint32(iovs + 8 * i + 4, true);
-        write(new Uint8Array(memory.buffer, ptr, len).slice());
-        total += len;
-      }
-      view().setUint32(written, total, true);
-      return 0;
-    },
-    clock_time_get: (id: number, _precision: bigint, out: number) => {
-      const ns = id === 0 ? BigInt(Date.now()) * 1000000n : BigInt(Math.round(performance.now() * 1e6));
-      view().setBigUint64(out, ns, true);
-      return 0;
-    },
-    sched_yield: () => 0,
-    proc_exit: (code: number) => {
-      throw new Error(`exit(${code}) on a thread`);
-    },
-  };
-  const imports: WebAssembly.ModuleImports = {};
-  for (const i of WebAssembly.Module.imports(module))
-    if (i.module === "wasi_snapshot_preview1" && i.kind === "function") imports[i.name] = known[i.name] ?? (() => 52);
-  return imports;
-}
-
 /**
  * A thread worker's whole life: instantiate the module, say so, then run each thread handed to it
  * until the host terminates the worker. Shared by the Web Worker and Node entries.
@@ -194,13 +164,18 @@ export async function serveThreads(init: ThreadInit, reply: (m: ThreadReply) => 
   const control = new Int32Array(init.control);
   const write = (bytes: Uint8Array) => logWrite(control, init.log, bytes);
   const workers = (init.control.byteLength / 4 - SLOTS) / 3;
+  // The same WASI host as the command's thread, with only stdout and stderr (to the log): threads
+  // only compute, and print before an abort at most.
+  const stdin = new OpenFile(new File(new Uint8Array(0), { readonly: true }));
+  const wasi = new WASI([], [], [stdin, new ConsoleStdout(write), new ConsoleStdout(write)], { debug: false });
   let exports: WebAssembly.Exports;
   try {
     const instance = await WebAssembly.instantiate(init.module, {
       env: { memory: init.memory },
       wasi: { "thread-spawn": (arg: number) => spawnThread(control, workers, arg) },
-      wasi_snapshot_preview1: threadWasiImports(init.module, init.memory, write),
+      wasi_snapshot_preview1: wasi.wasiImport,
     });
+    wasi.initialize(instance as unknown as Parameters<WASI["initialize"]>[0]); // no _initialize: this only binds the instance
     exports = instance.exports;
   } catch (e) {
     reply({ ready: false, error: e instanceof Error ? e.message : String(e) });

@@ -2,17 +2,17 @@
 import { runCommandCaptured } from "./host.js";
 import { memoryPreopen } from "./memfs.js";
 import type { Mounts, Variant, WorkerRequest, WorkerResponse } from "./protocol.js";
-import type { ThreadHost } from "./threads.js";
+import { defaultThreads, type ThreadHost } from "./threads.js";
 
 // The page compiles the modules (streaming, while this worker starts) and sends them here.
 const modules: Partial<Record<Variant, WebAssembly.Module>> = {};
 
 const post = (m: WorkerResponse) => (self as unknown as Worker).postMessage(m);
 
-// Thread workers for a module of the threads build: as many threads as cores, at most 4 (as
-// WhisperNode natively), each a nested Web Worker (the module needs a cross-origin isolated page).
+// Thread workers for a module of the threads build (defaultThreads of the cores), each a nested
+// Web Worker (the module needs a cross-origin isolated page).
 const threads: ThreadHost = {
-  workers: Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) - 1,
+  workers: defaultThreads(navigator.hardwareConcurrency) - 1,
   spawn: () => {
     const worker = new Worker(new URL("./thread-worker.js", import.meta.url), { type: "module" });
     return {
