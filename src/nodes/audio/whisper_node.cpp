@@ -1,230 +1,55 @@
 // WhisperNode: speech to text with whisper.cpp/ggml. Input: 16 kHz mono audio (put an
 // AudioResampleNode{target_sample_rate: 16000, channels: 1} in front). Output per item:
 // {"text", "segments":[{"start","end","text"}], "language", "audio_duration"}.
-#include <algorithm>
-#include <cerrno>
-#include <cmath>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
+// The model, its params and the transcription call are shared with StreamingWhisperNode
+// (whisper_model.cpp).
 #include <string>
 
-#include "core/executor.hpp"
-#include "core/path.hpp"
 #include "core/registry.hpp"
-#include "nodes/audio/audio_input.hpp"
-#include "whisper.h"
+#include "nodes/audio/whisper_model.hpp"
 
 namespace rm {
 namespace {
 
-// whisper.cpp and ggml log a great deal to stderr; keep only errors, to put them in our messages.
-thread_local std::string* g_log_sink = nullptr;
-void on_log(ggml_log_level level, const char* text, void*) {
-  if (level == GGML_LOG_LEVEL_ERROR && g_log_sink) *g_log_sink += text;
-}
-
-// Reads the model through whisper's loader interface, noting a short read: whisper.cpp itself
-// does not notice a file cut off inside the last tensor.
-struct FileLoader {
-  std::FILE* file = nullptr;
-  bool short_read = false;
-  static std::size_t read(void* ctx, void* out, std::size_t n) {
-    auto* self = static_cast<FileLoader*>(ctx);
-    std::size_t got = std::fread(out, 1, n, self->file);
-    if (got < n) {
-      // At the end whisper.cpp reads the next tensor header (4-byte fields) and finds nothing:
-      // that is the normal end. Anything else cut short is a truncated file.
-      if (got > 0 || n > sizeof(std::int32_t)) self->short_read = true;
-      std::memset(static_cast<char*>(out) + got, 0, n - got);
-    }
-    return got;
-  }
-  static bool eof(void* ctx) {
-    auto* self = static_cast<FileLoader*>(ctx);
-    int c = std::fgetc(self->file);
-    if (c == EOF) return true;
-    std::ungetc(c, self->file);
-    return false;
-  }
-  static void close(void*) {}
-};
-
 class WhisperNode final : public Node {
  public:
-  ~WhisperNode() override { close(); }
-
-  Result<> open(const Params& p, const NodeContext& ctx) override {
-    static const bool quiet = [] {
-      // On a failed GGML_ASSERT ggml would start gdb to print a backtrace: not in a pipeline.
-      setenv("GGML_NO_BACKTRACE", "1", 0);
-      whisper_log_set(on_log, nullptr);
-      ggml_log_set(on_log, nullptr);
-      return true;
-    }();
-    (void)quiet;
-    const std::string path = join_path(ctx.pipeline_dir, p.string("model"));
-    language_ = p.string("language");
-    translate_ = p.boolean("translate");
-    threads_ = static_cast<int>(p.integer("n_threads"));
-    max_tokens_ = static_cast<int>(p.integer("max_tokens"));
-    suppress_eot_ = p.boolean("suppress_end_of_text");
-    audio_ctx_ = static_cast<int>(p.integer("audio_ctx"));
-    if (audio_ctx_ < -1)
-      return fail(ErrorKind::InvalidInput, "invalid_param_value",
-                  "audio_ctx must be -1 (fit each item), 0 (the full 30 s) or a number of encoder frames");
-    if (threads_ <= 0) threads_ = std::min(4, default_thread_count());
-#if defined(__wasi__)
-    // Inside the wasm a thread is one of the host's workers: there are only as many as it announced.
-    threads_ = std::min(threads_, default_thread_count());
-#endif
-    if (language_ != "auto" && whisper_lang_id(language_.c_str()) < 0)
-      return fail(ErrorKind::InvalidInput, "invalid_param_value", "unknown language '" + language_ + "' (or 'auto')");
-
-    FileLoader file;
-    file.file = std::fopen(open_path(path).c_str(), "rb");
-    if (!file.file)
-      return fail(ErrorKind::InvalidInput, "model_not_found",
-                  "cannot open the Whisper model '" + path + "': " + std::strerror(errno));
-    whisper_model_loader loader{&file, FileLoader::read, FileLoader::eof, FileLoader::close};
-    whisper_context_params cparams = whisper_context_default_params();
-    cparams.use_gpu = false;
-    std::string log;
-    g_log_sink = &log;
-    ctx_ = whisper_init_with_params(&loader, cparams);
-    g_log_sink = nullptr;
-    std::fclose(file.file);
-    if (file.short_read) {  // whisper.cpp's own message for this is vaguer, when it notices at all
-      if (ctx_) whisper_free(ctx_);
-      ctx_ = nullptr;
-      log = "the file ends inside a tensor (truncated)";
-    }
-    if (!ctx_) {
-      while (!log.empty() && log.back() == '\n') log.pop_back();
-      return fail(ErrorKind::InvalidInput, "invalid_model",
-                  "'" + path + "' is not a usable Whisper model (ggml format)" + (log.empty() ? "" : ": " + log));
-    }
-    if (audio_ctx_ > whisper_n_audio_ctx(ctx_)) {
-      const int most = whisper_n_audio_ctx(ctx_);
-      close();
-      return fail(ErrorKind::InvalidInput, "invalid_param_value",
-                  "audio_ctx " + std::to_string(audio_ctx_) + " is more than the model's " + std::to_string(most) +
-                      " encoder frames");
-    }
-    return {};
-  }
+  Result<> open(const Params& p, const NodeContext& ctx) override { return model_.open(p, ctx); }
 
   Result<> process(Value item, Emitter& out) override {
-    RM_TRY(a, audio_input(item));
-    if (a->sample_rate != WHISPER_SAMPLE_RATE || a->channels != 1)
-      return node_error("wrong_audio_format", "Whisper needs 16000 Hz mono audio, got " +
-                                                  std::to_string(a->sample_rate) + " Hz with " +
-                                                  std::to_string(a->channels) +
-                                                  " channel(s): put AudioResampleNode{target_sample_rate: 16000, "
-                                                  "channels: 1} in front");
-    whisper_full_params wp = whisper_full_default_params(WHISPER_SAMPLING_GREEDY);
-    wp.n_threads = threads_;
-    wp.language = language_.c_str();
-    wp.detect_language = false;
-    wp.translate = translate_;
-    wp.max_tokens = max_tokens_;
-    wp.print_progress = false;
-    wp.print_realtime = false;
-    wp.print_special = false;
-    wp.print_timestamps = false;
-    wp.temperature_inc = 0;  // deterministic: no temperature fallback
-    wp.no_context = true;
-    // The encoder costs the same for 1 s as for 30 s unless told how much of its window holds audio:
-    // 50 encoder frames per second (WHISPER_SAMPLE_RATE / 320).
-    wp.audio_ctx = audio_ctx_;
-    if (audio_ctx_ == -1)
-      wp.audio_ctx = std::clamp(static_cast<int>((a->frames() + 319) / 320), 1, whisper_n_audio_ctx(ctx_));
-    if (suppress_eot_) {
-      // Synthetic test models never end on their own: only max_tokens stops them.
-      wp.logits_filter_callback = [](whisper_context* c, whisper_state*, const whisper_token_data*, int, float* logits,
-                                     void*) { logits[whisper_token_eot(c)] = -INFINITY; };
-    }
-    std::string log;
-    g_log_sink = &log;
-    const auto samples = a->view();
-    const int rc = whisper_full(ctx_, wp, samples.data(), static_cast<int>(samples.size()));
-    g_log_sink = nullptr;
-    if (rc != 0)
-      return node_error("whisper_failed",
-                        "whisper_full failed (code " + std::to_string(rc) + ")" + (log.empty() ? "" : ": " + log));
-
+    RM_TRY(a, whisper_audio(item));
+    RM_TRY(transcript, model_.transcribe(a->view()));
     Json segments = Json::array();
     std::string text;
-    for (int i = 0; i < whisper_full_n_segments(ctx_); ++i) {
-      std::string t = whisper_full_get_segment_text(ctx_, i);
+    for (const auto& s : transcript.segments) {
       Json seg = Json::object();
-      seg.set("start", static_cast<double>(whisper_full_get_segment_t0(ctx_, i)) / 100.0);
-      seg.set("end", static_cast<double>(whisper_full_get_segment_t1(ctx_, i)) / 100.0);
-      seg.set("text", t);
+      seg.set("start", s.start);
+      seg.set("end", s.end);
+      seg.set("text", s.text);
       segments.push_back(std::move(seg));
-      text += t;
+      text += s.text;
     }
     const auto first = text.find_first_not_of(' ');
     Json result = Json::object();
     result.set("text", first == std::string::npos ? std::string() : text.substr(first));
     result.set("segments", std::move(segments));
-    result.set("language", whisper_lang_str(whisper_full_lang_id(ctx_)));
-    result.set("audio_duration", static_cast<double>(a->frames()) / WHISPER_SAMPLE_RATE);
+    result.set("language", transcript.language);
+    result.set("audio_duration", static_cast<double>(a->frames()) / kWhisperSampleRate);
     out.emit(std::move(result));
     return {};
   }
 
-  void close() override {
-    if (ctx_) whisper_free(ctx_);
-    ctx_ = nullptr;
-  }
+  void close() override { model_.close(); }
 
  private:
-  whisper_context* ctx_ = nullptr;
-  std::string language_ = "en";
-  bool translate_ = false;
-  int threads_ = 0, max_tokens_ = 0, audio_ctx_ = 0;
-  bool suppress_eot_ = false;
+  WhisperModel model_;
 };
 
 NodeInfo whisper_node_info();
 RM_REGISTER_NODE(WhisperNode, whisper_node_info());
 
 NodeInfo whisper_node_info() {
-  NodeInfo info{
-      "WhisperNode",
-      "Speech to text with whisper.cpp; needs 16 kHz mono audio.",
-      "audio",
-      {ParamSpec{.name = "model",
-                 .type = ParamType::String,
-                 .doc = "ggml Whisper model file, relative to the manifest",
-                 .required = true,
-                 .file = true},
-       ParamSpec{.name = "language",
-                 .type = ParamType::String,
-                 .default_value = Json("en"),
-                 .doc = "spoken language code, or 'auto'"},
-       ParamSpec{
-           .name = "translate", .type = ParamType::Bool, .default_value = Json(false), .doc = "translate to English"},
-       ParamSpec{.name = "n_threads",
-                 .type = ParamType::Integer,
-                 .default_value = Json(0),
-                 .doc = "threads (0: up to 4 cores; inside the wasm, at most the host's thread workers)"},
-       ParamSpec{.name = "max_tokens",
-                 .type = ParamType::Integer,
-                 .default_value = Json(0),
-                 .doc = "most tokens per segment (0: no limit)"},
-       ParamSpec{.name = "audio_ctx",
-                 .type = ParamType::Integer,
-                 .default_value = Json(0),
-                 .doc = "encoder frames to compute, 50 per second of audio: 0 the model's full 30 s window (1500), "
-                        "-1 just enough for each item, N the first N/50 s; less is faster for short windows "
-                        "(streaming), with some loss of accuracy"},
-       ParamSpec{.name = "suppress_end_of_text",
-                 .type = ParamType::Bool,
-                 .default_value = Json(false),
-                 .doc = "never end a segment early (for synthetic test models, with max_tokens)"}},
-      [] { return std::make_unique<WhisperNode>(); }};
+  NodeInfo info{"WhisperNode", "Speech to text with whisper.cpp; needs 16 kHz mono audio.", "audio",
+                whisper_param_specs(), [] { return std::make_unique<WhisperNode>(); }};
   info.feature = "whisper";
   return info;
 }
