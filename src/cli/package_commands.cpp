@@ -102,21 +102,6 @@ Result<std::vector<pkg::PublicKey>> load_trusted_keys(const std::vector<std::str
   return keys;
 }
 
-Result<pkg::Package> open_checked(const std::string& path, const PackageRunOptions& o) {
-  if (auto c = pkg::crypto_init(); !c) return fail(c.error());
-  pkg::VerifyOptions options;
-  RM_TRY(keys, load_trusted_keys(o.trusted_keys));
-  options.trusted_keys = std::move(keys);
-  if (o.max_size) options.limits.max_total_size = o.max_size;
-  auto package = pkg::open_package(path, options);
-  if (!package) {
-    Error e = package.error();
-    e.message = path + ": " + e.message;
-    return fail(std::move(e));
-  }
-  return package;
-}
-
 // What is acceptable to run (or to pass `verify`): a trusted signer; with no --trusted-key,
 // `verify` accepts any valid signature and says the key was not checked.
 Result<> check_trust(const pkg::Package& p, const PackageRunOptions& o, bool for_run) {
@@ -136,6 +121,26 @@ Result<> check_trust(const pkg::Package& p, const PackageRunOptions& o, bool for
       return refuse("the package is not signed (pack it with --sign, or pass --allow-unsigned to accept it)");
   }
   return {};
+}
+
+enum class TrustPolicy { None, Verify, Run };  // inspect shows any intact package
+
+Result<pkg::Package> open_checked(const std::string& path, const PackageRunOptions& o, TrustPolicy policy) {
+  if (auto c = pkg::crypto_init(); !c) return fail(c.error());
+  pkg::VerifyOptions options;
+  if (policy != TrustPolicy::None)
+    options.accept = [&](const pkg::Package& p) { return check_trust(p, o, policy == TrustPolicy::Run); };
+  RM_TRY(keys, load_trusted_keys(o.trusted_keys));
+  options.trusted_keys = std::move(keys);
+  if (o.max_size) options.limits.max_total_size = o.max_size;
+  auto package = pkg::open_package(path, options);
+  if (!package) {
+    Error e = package.error();
+    if (e.code == "untrusted_package") return fail(std::move(e));  // check_trust named the path
+    e.message = path + ": " + e.message;
+    return fail(std::move(e));
+  }
+  return package;
 }
 
 class TempPackageDir : public UnpackedPackage {
@@ -195,8 +200,7 @@ const char* package_command_help(const std::string& command) {
 }
 
 Result<std::unique_ptr<UnpackedPackage>> unpack_for_run(const std::string& path, const PackageRunOptions& options) {
-  RM_TRY(package, open_checked(path, options));
-  RM_CHECK(check_trust(package, options, true));
+  RM_TRY(package, open_checked(path, options, TrustPolicy::Run));
   const char* tmp = std::getenv("TMPDIR");
   std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/remotemedia-package-XXXXXX";
   if (!::mkdtemp(pattern.data()))
@@ -289,9 +293,8 @@ int cmd_pack(Cli& cli, const std::vector<std::string>& argv) {
 int cmd_verify(Cli& cli, const std::vector<std::string>& argv) {
   PackageArgs args;
   if (int code = parse_package_args(cli, argv, args, "verify", kVerifyHelp); code >= 0) return code;
-  auto package = open_checked(args.path, args.options);
+  auto package = open_checked(args.path, args.options, TrustPolicy::Verify);
   if (!package) return cli.report(package.error());
-  if (auto ok = check_trust(*package, args.options, false); !ok) return cli.report(ok.error());
   Json d = package->describe();
   if (args.json) {
     print(d.dump_pretty());
@@ -311,7 +314,7 @@ int cmd_verify(Cli& cli, const std::vector<std::string>& argv) {
 int cmd_inspect(Cli& cli, const std::vector<std::string>& argv) {
   PackageArgs args;
   if (int code = parse_package_args(cli, argv, args, "inspect", kInspectHelp); code >= 0) return code;
-  auto package = open_checked(args.path, args.options);
+  auto package = open_checked(args.path, args.options, TrustPolicy::None);
   if (!package) return cli.report(package.error());
   if (args.digests) {
     std::fputs(pkg::digest_list(package->digests).c_str(), stdout);

@@ -1,10 +1,13 @@
 #include "core/json.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+
+#include "core/text.hpp"
 
 namespace rm {
 
@@ -206,9 +209,13 @@ namespace {
 // Deep enough for any real document, shallow enough never to overflow a 1 MiB wasm stack.
 constexpr int kMaxDepth = 256;
 
+// Objects up to this many keys are checked for a duplicate key as each key comes; larger ones
+// once complete, by sorting (n log n, whatever the keys: a hash table could be made to collide).
+constexpr std::size_t kScannedKeys = 8;
+
 class Parser {
  public:
-  explicit Parser(std::string_view text) : s_(text) {}
+  Parser(std::string_view text, JsonParseStats* stats) : s_(text), stats_(stats) {}
 
   Result<Json> parse_document() {
     skip_ws();
@@ -383,6 +390,15 @@ class Parser {
         return {};
       }
       if (static_cast<unsigned char>(c) < 0x20) return error("control character in string (escape it)");
+      if (static_cast<unsigned char>(c) >= 0x80) {
+        // One whole UTF-8 character: invalid bytes are refused here, never echoed back later.
+        const auto u = static_cast<unsigned char>(c);
+        const std::size_t n = (u >> 5) == 0x6 ? 2 : (u >> 4) == 0xE ? 3 : (u >> 3) == 0x1E ? 4 : 0;
+        if (n == 0 || n > s_.size() - pos_ || !valid_utf8(s_.substr(pos_, n))) return error("invalid UTF-8 in string");
+        out.append(s_.substr(pos_, n));
+        pos_ += n;
+        continue;
+      }
       if (c != '\\') {
         out.push_back(c);
         ++pos_;
@@ -451,6 +467,7 @@ class Parser {
   Result<> parse_object(Json& out, int depth) {
     ++pos_;
     Json::Object members;
+    std::vector<std::size_t> key_positions;  // where each key starts, for a duplicate's error
     skip_ws();
     if (peek() == '}') {
       ++pos_;
@@ -463,10 +480,10 @@ class Parser {
       size_t key_pos = pos_;
       std::string key;
       RM_CHECK(parse_string(key));
-      for (const auto& m : members) {
-        if (m.first == key) {
-          pos_ = key_pos;
-          return error("duplicate key \"" + key + "\" in object");
+      if (members.size() < kScannedKeys) {
+        for (const auto& m : members) {
+          count_comparison();
+          if (m.first == key) return duplicate_key(key, key_pos);
         }
       }
       skip_ws();
@@ -476,13 +493,16 @@ class Parser {
       Json value;
       RM_CHECK(parse_value(value, depth + 1));
       members.emplace_back(std::move(key), std::move(value));
+      key_positions.push_back(key_pos);
       skip_ws();
       if (peek() == ',') {
         ++pos_;
         continue;
       }
       if (peek() == '}') {
-        ++pos_;
+        const std::size_t end = pos_;
+        RM_CHECK(check_duplicate_keys(members, key_positions));
+        pos_ = end + 1;
         out = Json(std::move(members));
         return {};
       }
@@ -490,12 +510,40 @@ class Parser {
     }
   }
 
+  // The first repeated key in document order, in an object too large to have been scanned.
+  Result<> check_duplicate_keys(const Json::Object& members, const std::vector<std::size_t>& key_positions) {
+    if (members.size() <= kScannedKeys) return {};
+    std::vector<std::size_t> order(members.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      count_comparison();
+      return members[a].first < members[b].first;
+    });
+    std::size_t first = members.size();
+    for (std::size_t i = 1; i < order.size(); ++i) {
+      count_comparison();
+      if (members[order[i]].first == members[order[i - 1]].first) first = std::min(first, order[i]);
+    }
+    if (first == members.size()) return {};
+    return duplicate_key(members[first].first, key_positions[first]);
+  }
+
+  std::unexpected<Error> duplicate_key(const std::string& key, std::size_t key_pos) {
+    pos_ = key_pos;
+    return error("duplicate key \"" + clipped(key) + "\" in object");
+  }
+
+  void count_comparison() {
+    if (stats_) ++stats_->key_comparisons;
+  }
+
   std::string_view s_;
+  JsonParseStats* stats_;
   size_t pos_ = 0;
 };
 
 }  // namespace
 
-Result<Json> parse_json(std::string_view text) { return Parser(text).parse_document(); }
+Result<Json> parse_json(std::string_view text, JsonParseStats* stats) { return Parser(text, stats).parse_document(); }
 
 }  // namespace rm

@@ -116,9 +116,15 @@ class Json {
 
 const char* kind_name(Json::Kind kind);
 
-// Parses one JSON document (surrounding white space allowed). Errors carry line and column
-// (1-based, columns counted in characters) with code "malformed_json".
-Result<Json> parse_json(std::string_view text);
+// What parsing cost, for tests that keep it linear (counts, never times).
+struct JsonParseStats {
+  std::size_t key_comparisons = 0;  // object keys compared with each other (duplicate checks)
+};
+
+// Parses one JSON document (surrounding white space allowed). Strings must be valid UTF-8, and an
+// object's keys unique (checked in n log n). Errors carry line and column (1-based, columns
+// counted in characters) with code "malformed_json".
+Result<Json> parse_json(std::string_view text, JsonParseStats* stats = nullptr);
 
 // Appends s as a quoted JSON string.
 void append_json_string(std::string& out, std::string_view s);

@@ -372,31 +372,9 @@ Result<Package> check_package(Package pkg, const VerifyOptions& options) {
     pkg.digests[entry.name] = h.hex_digest();
   }
 
-  RM_TRY(provenance_text, read_text(pkg.zip, kProvenance));
-  auto provenance = parse_json(provenance_text);
-  if (!provenance || !provenance->is_object()) return bad_package(std::string(kProvenance) + " is not a JSON object");
-  const Json* format = provenance->find("format");
-  if (!format || !format->is_string() || format->as_string() != kFormat)
-    return bad_package(std::string(kProvenance) + ": not an " + kFormat + " package");
-  const Json* listed = provenance->find("files");
-  if (!listed || !listed->is_object()) return bad_package(std::string(kProvenance) + " has no file list");
-  // The provenance lists every file but itself and the signature: anything else is added or lost.
-  for (const auto& [name, digest] : listed->as_object()) {
-    auto it = pkg.digests.find(name);
-    if (it == pkg.digests.end() || name == kProvenance || name == kSignature)
-      return bad_package("'" + name + "' is listed in the provenance but missing from the package (removed?)");
-#ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION  // the fuzzer gets past the digests, into what follows
-    if (!digest.is_string() || digest.as_string() != it->second)
-      return bad_package("'" + name + "' does not match its digest in the provenance (modified?)");
-#endif
-  }
-  for (const auto& [name, digest] : pkg.digests)
-    if (name != kProvenance && name != kSignature && !listed->find(name))
-      return bad_package("'" + name + "' is not listed in the provenance (added after packing?)");
-  pkg.provenance = std::move(*provenance);
-
   const ZipEntry* sig_entry = pkg.zip.find(kSignature);
   const ZipEntry* signer_entry = pkg.zip.find(kSigner);
+  std::string bad_signature;
   if (sig_entry && !signer_entry) return bad_package("the package has a signature but no meta/signer.pub");
   if (!sig_entry && signer_entry)
     return bad_package("the package names a signer but its signature is missing (removed?)");
@@ -410,13 +388,51 @@ Result<Package> check_package(Package pkg, const VerifyOptions& options) {
     if (format_signature(*signature) != sig_text)
       return bad_package(
           "meta/signature.sig is not in the form remotemedia pack writes (its unsigned lines were changed)");
-    if (auto ok = verify_message(*signer, *signature, bytes_of(digest_list(pkg.digests))); !ok)
-      return bad_package("signature check failed: " + ok.error().message);
-    pkg.signer = signer->id_hex();
-    const bool trusted =
-        std::find(options.trusted_keys.begin(), options.trusted_keys.end(), *signer) != options.trusted_keys.end();
-    pkg.trust = trusted ? Trust::Trusted : Trust::Untrusted;
+    if (auto ok = verify_message(*signer, *signature, bytes_of(digest_list(pkg.digests))); !ok) {
+      bad_signature = "signature check failed: " + ok.error().message;
+    } else {
+      pkg.signer = signer->id_hex();
+      const bool trusted =
+          std::find(options.trusted_keys.begin(), options.trusted_keys.end(), *signer) != options.trusted_keys.end();
+      pkg.trust = trusted ? Trust::Trusted : Trust::Untrusted;
+    }
   }
+  // Trust is known now, from the bytes alone: a package the caller will refuse is refused before
+  // its provenance or manifest (untrusted text, possibly built to be slow) is even parsed. A bad
+  // signature is reported after the provenance checks, which say more precisely what changed.
+  if (bad_signature.empty() && options.accept) RM_CHECK(options.accept(pkg));
+
+  RM_TRY(provenance_text, read_text(pkg.zip, kProvenance));
+  auto provenance = parse_json(provenance_text);
+  if (!provenance || !provenance->is_object()) return bad_package(std::string(kProvenance) + " is not a JSON object");
+  const Json* format = provenance->find("format");
+  if (!format || !format->is_string() || format->as_string() != kFormat)
+    return bad_package(std::string(kProvenance) + ": not an " + kFormat + " package");
+  const Json* listed = provenance->find("files");
+  if (!listed || !listed->is_object()) return bad_package(std::string(kProvenance) + " has no file list");
+  // The provenance lists every file but itself and the signature: anything else is added or lost.
+  for (const auto& [name, digest] : listed->as_object()) {
+    auto it = pkg.digests.find(name);
+    if (it == pkg.digests.end() || name == kProvenance || name == kSignature)
+      return bad_package("'" + printable(clipped(name)) +
+                         "' is listed in the provenance but missing from the package (removed?)");
+#ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION  // the fuzzer gets past the digests, into what follows
+    if (!digest.is_string() || digest.as_string() != it->second)
+      return bad_package("'" + printable(name) + "' does not match its digest in the provenance (modified?)");
+#endif
+  }
+  // Every listed name is one of the package's files (and listed once: keys are unique), so equal
+  // counts mean every file is listed; the search for the unlisted one happens only on failure.
+  const std::size_t files = pkg.digests.size() - 1 - (pkg.digests.count(kSignature) ? 1 : 0);
+  if (listed->as_object().size() != files) {
+    std::set<std::string_view> names;
+    for (const auto& member : listed->as_object()) names.insert(member.first);
+    for (const auto& [name, digest] : pkg.digests)
+      if (name != kProvenance && name != kSignature && !names.count(name))
+        return bad_package("'" + printable(name) + "' is not listed in the provenance (added after packing?)");
+  }
+  pkg.provenance = std::move(*provenance);
+  if (!bad_signature.empty()) return bad_package(std::move(bad_signature));
 
   RM_TRY(manifest_text, read_text(pkg.zip, kManifest));
   auto manifest = parse_json(manifest_text);

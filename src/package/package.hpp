@@ -3,6 +3,7 @@
 // over the list of file digests. Layout and rules: docs/packages.md.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -37,9 +38,14 @@ struct PackSummary {
 
 Result<PackSummary> pack(const PackOptions& options);
 
+struct Package;
+
 struct VerifyOptions {
   std::vector<PublicKey> trusted_keys;
   ZipLimits limits;
+  // The caller's trust policy, asked as soon as the signature is checked (trust and signer set),
+  // before the provenance and the manifest are parsed: what it refuses is never parsed.
+  std::function<Result<>(const Package&)> accept;
 };
 
 enum class Trust { Unsigned, Untrusted, Trusted };  // Untrusted: a valid signature by a key not given as trusted

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/text.hpp"  // valid_utf8, printable
 #include "package/crypto.hpp"
 
 namespace rm::pkg {
@@ -47,10 +48,6 @@ Result<std::uint64_t> write_zip(const std::string& out_path, std::vector<ZipSour
 // Is `name` a safe relative path inside an archive (UTF-8, no traversal, components that every
 // file system takes)? Empty when it is, else why not.
 std::string unsafe_name_reason(std::string_view name);
-bool valid_utf8(std::string_view text);
-// Text from a package for a message or a terminal: control characters as \xNN, never acted on;
-// every byte outside ASCII too when the text is not UTF-8, so that what is printed always is.
-std::string printable(std::string_view text);
 
 class ZipReader {
  public:

@@ -24,8 +24,18 @@ class AudioResampleNode final : public Node {
 
   Result<> process(Value item, Emitter& out) override {
     RM_TRY(a, audio_input(item));
-    std::vector<float> samples;
     int channels = a->channels;
+    if (channels_ == 1) channels = 1;
+    if (const auto produced = resampled_frames(a->frames(), a->sample_rate, static_cast<int>(rate_)) *
+                              static_cast<std::uint64_t>(channels);
+        produced > kMaxResampledSamples)
+      return node_error("audio_too_large",
+                        std::to_string(a->frames()) + " frames at " + std::to_string(a->sample_rate) + " Hz x" +
+                            std::to_string(channels) + " would become " + std::to_string(produced) + " samples at " +
+                            std::to_string(rate_) + " Hz, more than the limit of " +
+                            std::to_string(kMaxResampledSamples) + " (cut the audio with AudioChunkerNode first)");
+    channels = a->channels;
+    std::vector<float> samples;
     if (channels_ == 1 && channels > 1) {
       samples = mix_to_mono(a->view(), channels);
       channels = 1;

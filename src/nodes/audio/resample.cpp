@@ -65,6 +65,11 @@ const Filter& filter_for(ResampleQuality q) {
 
 }  // namespace
 
+std::uint64_t resampled_frames(std::uint64_t frames, int from_rate, int to_rate) {
+  return (frames * static_cast<std::uint64_t>(to_rate) + static_cast<std::uint64_t>(from_rate) - 1) /
+         static_cast<std::uint64_t>(from_rate);
+}
+
 std::vector<float> resample(std::span<const float> in, int channels, int from_rate, int to_rate, ResampleQuality q) {
   const std::size_t frames = in.size() / static_cast<std::size_t>(channels);
   if (from_rate == to_rate || frames == 0) return {in.begin(), in.end()};
@@ -73,10 +78,7 @@ std::vector<float> resample(std::span<const float> in, int channels, int from_ra
   const double scale = std::min(1.0, static_cast<double>(to_rate) / from_rate);
   const double step = static_cast<double>(from_rate) / to_rate;
   const double reach = f.zeros / scale;  // input samples on each side
-  const auto out_frames =
-      static_cast<std::size_t>((static_cast<std::uint64_t>(frames) * static_cast<std::uint64_t>(to_rate) +
-                                static_cast<std::uint64_t>(from_rate) - 1) /
-                               static_cast<std::uint64_t>(from_rate));
+  const auto out_frames = static_cast<std::size_t>(resampled_frames(frames, from_rate, to_rate));
   std::vector<float> out(out_frames * static_cast<std::size_t>(channels));
   const double table_scale = scale * kTablePerZero;
   for (std::size_t o = 0; o < out_frames; ++o) {

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "core/size_math.hpp"
+
 namespace rm {
 
 namespace {
@@ -41,7 +43,8 @@ Result<Audio> decode_wav(std::span<const std::byte> b) {
     std::uint32_t size = u32(b.data() + pos + 4);
     std::size_t body = pos + 8;
     const bool is_data = std::memcmp(id, "data", 4) == 0;
-    if (body + size > b.size()) {
+    // Compared, never added: body + size wraps where size_t is 32 bits (wasm32).
+    if (!range_fits(body, size, b.size())) {
       if (!is_data) return invalid("truncated '" + std::string(id, 4) + "' chunk");
       // A data chunk cut short (an interrupted recording): keep the whole frames that are there.
       size = static_cast<std::uint32_t>(b.size() - body);

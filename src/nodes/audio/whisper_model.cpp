@@ -9,6 +9,7 @@
 
 #include "core/executor.hpp"
 #include "core/path.hpp"
+#include "core/text.hpp"
 #include "nodes/audio/audio_input.hpp"
 #include "whisper.h"
 
@@ -73,6 +74,12 @@ Result<> WhisperModel::open(const Params& p, const NodeContext& ctx) {
   const std::string path = join_path(ctx.pipeline_dir, p.string("model"));
   language_ = p.string("language");
   translate_ = p.boolean("translate");
+  // ggml starts a thread (with its buffers) per n_threads: a number from a manifest is bounded.
+  constexpr std::int64_t kMaxThreads = 64;
+  if (p.integer("n_threads") < 0 || p.integer("n_threads") > kMaxThreads)
+    return fail(ErrorKind::InvalidInput, "invalid_param_value",
+                "n_threads must be 0 (up to 4 cores) to " + std::to_string(kMaxThreads) + ", got " +
+                    std::to_string(p.integer("n_threads")));
   threads_ = static_cast<int>(p.integer("n_threads"));
   max_tokens_ = static_cast<int>(p.integer("max_tokens"));
   suppress_eot_ = p.boolean("suppress_end_of_text");
@@ -86,7 +93,8 @@ Result<> WhisperModel::open(const Params& p, const NodeContext& ctx) {
   threads_ = std::min(threads_, default_thread_count());
 #endif
   if (language_ != "auto" && whisper_lang_id(language_.c_str()) < 0)
-    return fail(ErrorKind::InvalidInput, "invalid_param_value", "unknown language '" + language_ + "' (or 'auto')");
+    return fail(ErrorKind::InvalidInput, "invalid_param_value",
+                "unknown language '" + clipped(language_) + "' (or 'auto')");
 
   FileLoader file;
   file.file = std::fopen(open_path(path).c_str(), "rb");
