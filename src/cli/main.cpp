@@ -60,11 +60,21 @@ Options:
   -o, --output F        write the result to F instead of stdout
   --threads N           worker threads (default: all cores; 1 runs serially)
   --pretty              indent the JSON result
+  --stream              a session: read input items from stdin as NDJSON (one JSON item per
+                        line) and print each output as one JSON line on stdout as soon as it is
+                        produced; the nodes open once, at the start (see "Streaming" below)
   --error-format FMT    how errors are printed on stderr: text (default) or json
   --trusted-key K       (packages) a signer to trust: a .pub file or its base64 line; repeatable
   --allow-unsigned      (packages) run an unsigned package, or one signed by an untrusted key
   --max-size BYTES      (packages) refuse packages whose contents exceed BYTES (default 4 GiB)
   -h, --help            show this help
+
+Streaming (--stream): the outputs are the same values, in the same order, as a run over the same
+items; each line is printed (and flushed) when the item it descends from has passed the whole
+pipeline. Natively the thread pool works on the next items while one is read; under WASI each
+item runs through the pipeline as it is read. End of input (EOF) flushes the nodes. A line that
+is not JSON, or a node failure, ends the run with its exit code and the error on stderr (one JSON
+line with --error-format json); the outputs printed before it stand.
 )";
 
 constexpr const char* kValidateHelp = R"(Usage: remotemedia validate MANIFEST|- [options]
@@ -90,6 +100,7 @@ struct RunArgs {
   std::string output_file;
   int threads = 0;
   bool pretty = false;
+  bool stream = false;
   PackageRunOptions package;
   bool package_options = false;  // any of them given
 };
@@ -175,6 +186,8 @@ int parse_run_args(Cli& cli, const std::vector<std::string>& argv, RunArgs& args
       args.threads = static_cast<int>(threads);
     } else if (is_run && a == "--pretty") {
       args.pretty = true;
+    } else if (is_run && a == "--stream") {
+      args.stream = true;
     } else if (a.size() > 1 && a[0] == '-') {
       return cli.usage("unknown option '" + a + "'", command);
     } else if (args.manifest_path.empty()) {
@@ -186,9 +199,82 @@ int parse_run_args(Cli& cli, const std::vector<std::string>& argv, RunArgs& args
   if (args.manifest_path.empty()) return cli.usage("missing MANIFEST (a file, or - for stdin)", command);
   if (!args.input_json.empty() && !args.input_file.empty())
     return cli.usage("give the input either with --input or with -i, not both", command);
+  if (args.stream) {
+    if (args.manifest_path == "-")
+      return cli.usage("--stream reads the input items from stdin: give the manifest as a file", command);
+    if (!args.input_json.empty() || !args.input_file.empty())
+      return cli.usage("--stream reads the input items from stdin, not from --input or -i", command);
+    if (!args.output_file.empty() || args.pretty)
+      return cli.usage("--stream prints one output per line on stdout: no -o or --pretty", command);
+  }
   if (args.package_options && !is_package_path(args.manifest_path))
     return cli.usage("--trusted-key, --allow-unsigned and --max-size are for packages (.rmpkg)", command);
   return -1;
+}
+
+// Reads one line of stdin (without its newline) into `line`; false at end of input.
+bool read_line(std::string& line) {
+  line.clear();
+  char buf[65536];
+  while (std::fgets(buf, sizeof buf, stdin)) {
+    line += buf;
+    if (!line.empty() && line.back() == '\n') {
+      line.pop_back();
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      return true;
+    }
+  }
+  return !line.empty();
+}
+
+// `run MANIFEST --stream`: a session fed from stdin, one JSON item per line.
+int stream_run(Cli& cli, const RunArgs& args) {
+  auto text = read_file(args.manifest_path);
+  if (!text) return cli.report(text.error());
+  auto manifest = parse_json(*text);
+  if (!manifest) return cli.report(manifest.error());
+  const std::string manifest_dir = dir_of(args.manifest_path);
+  auto graph = load_graph(*manifest, manifest_dir);
+  if (!graph) return cli.report(graph.error());
+  ExecutionOptions options;
+  options.threads = args.threads;
+  options.pipeline_dir = manifest_dir;
+  auto session = Session::open(*graph, options, [](std::vector<Value> outputs) {
+    for (const auto& v : outputs) print(value_to_json(v).dump());
+  });
+  if (!session) return cli.report(session.error());
+  // On an error the outputs of the items pushed before it are still printed, then the nodes close
+  // (without flushing), then the error is reported.
+  auto stop = [&](const Error& e) {
+    session->reset();
+    return cli.report(e);
+  };
+  std::string line;
+  std::size_t line_number = 0;
+  while (read_line(line)) {
+    ++line_number;
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;  // blank lines separate nothing
+    const std::size_t index = (*session)->items_pushed();
+    auto item = parse_json(line);
+    if (!item) {
+      Error e = item.error();
+      e.kind = ErrorKind::InvalidInput;
+      e.item = static_cast<long long>(index);
+      e.line = static_cast<int>(line_number);
+      e.message = "stdin line " + std::to_string(line_number) + " (input item " + std::to_string(index) +
+                  ") is not JSON: " + e.message;
+      return stop(e);
+    }
+    auto value = input_from_json(std::move(*item), index);
+    if (!value) {
+      Error e = value.error();
+      e.message = "stdin line " + std::to_string(line_number) + ": " + e.message;
+      return stop(e);
+    }
+    if (auto pushed = (*session)->push(std::move(*value)); !pushed) return stop(pushed.error());
+  }
+  if (auto closed = (*session)->close(); !closed) return cli.report(closed.error());
+  return 0;
 }
 
 int cmd_run(Cli& cli, const std::vector<std::string>& argv, bool is_run) {
@@ -201,6 +287,7 @@ int cmd_run(Cli& cli, const std::vector<std::string>& argv, bool is_run) {
     package = std::move(*unpacked);
     args.manifest_path = package->manifest_path();
   }
+  if (args.stream) return stream_run(cli, args);
   auto request = load_request(args);
   if (!request) return cli.report(request.error());
   auto& [manifest, inputs] = *request;
@@ -302,8 +389,7 @@ int cmd_nodes(Cli& cli, const std::vector<std::string>& argv) {
   return cli.usage("expected `nodes list` or `nodes info NAME`", "nodes");
 }
 
-int main_impl(int argc, char** argv) {
-  Cli cli;
+int main_impl(Cli& cli, int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {
     std::fputs(kMainHelp, stderr);
@@ -357,5 +443,7 @@ int main_impl(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   rm::platform_init();
-  return rm::main_impl(argc, argv);
+  rm::Cli cli;
+  const int code = rm::main_impl(cli, argc, argv);
+  return rm::finish_output(cli, code);  // a result that could not be written is not a success
 }

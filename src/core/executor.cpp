@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <deque>
 #include <iterator>
+#include <limits>
+#include <mutex>
 #include <optional>
 #include <tuple>
 
@@ -11,7 +14,7 @@ namespace rm {
 namespace {
 
 struct Tagged {
-  std::uint32_t origin;  // index of the input item this descends from; N for end of input
+  std::uint32_t origin;  // index of the input item this descends from; the item count for end of input
   Value value;
 };
 using Batch = std::vector<Tagged>;
@@ -33,45 +36,84 @@ struct StepError {
   Error error;
 };
 
-class Run final : public StepRunner {
+// One pushed batch: its input items and what each node emitted for it.
+struct Slot {
+  std::uint32_t first_origin = 0;  // the first item's index; for the end-of-input batch, the item count
+  bool last = false;               // the end-of-input batch: nodes flush after its items
+  std::vector<Value> items;
+  std::vector<Batch> out;                            // per node
+  std::unique_ptr<std::atomic<int>[]> readers_left;  // per node: successors still to read its output
+};
+
+void append(Batch& dst, Batch& src, bool move) {
+  if (move) {
+    if (dst.empty())
+      dst = std::move(src);
+    else
+      std::move(src.begin(), src.end(), std::back_inserter(dst));
+  } else {
+    dst.insert(dst.end(), src.begin(), src.end());
+  }
+}
+
+}  // namespace
+
+class SessionRun final : public StepRunner {
  public:
-  Run(const Graph& g, std::vector<Value> inputs, std::vector<std::unique_ptr<Node>>& nodes, std::size_t batch_size)
-      : g_(g), nodes_(nodes), inputs_(std::move(inputs)), batch_size_(batch_size) {
-    const std::size_t n = g.manifest.nodes.size();
-    batches_ = (inputs_.size() + batch_size_ - 1) / batch_size_ + 1;  // + the end-of-input step
-    out_.resize(n);
-    readers_left_ = std::make_unique<std::atomic<int>[]>(n * batches_);
-    errors_.resize(n);
-    for (std::size_t k = 0; k < n; ++k) {
-      out_[k].resize(batches_);
-      const auto readers = static_cast<int>(g.succs[k].size());
-      for (std::size_t b = 0; b < batches_; ++b) readers_left_[k * batches_ + b].store(readers);
-    }
+  SessionRun(const Graph& g, std::vector<std::unique_ptr<Node>>& nodes, OutputCallback on_outputs)
+      : g_(g), nodes_(nodes), on_outputs_(std::move(on_outputs)), done_(g.manifest.nodes.size()) {
+    errors_.resize(g.manifest.nodes.size());
+    for (auto& d : done_) d.store(0);
   }
 
   std::size_t node_count() const override { return g_.manifest.nodes.size(); }
-  std::size_t batch_count() const override { return batches_; }
+  std::size_t batch_count() const override { return batch_count_.load(std::memory_order_acquire); }
   const std::vector<int>& order() const override { return g_.order; }
   const std::vector<int>& preds(int k) const override { return g_.preds[static_cast<std::size_t>(k)]; }
   const std::vector<int>& succs(int k) const override { return g_.succs[static_cast<std::size_t>(k)]; }
   int rank(int k) const override { return g_.rank[static_cast<std::size_t>(k)]; }
 
+  // Adds a batch (the end-of-input batch when `last`); returns false when the item count would
+  // not fit the 32-bit item index.
+  bool add(std::vector<Value> items, bool last) {
+    const std::size_t n = node_count();
+    if (items_ + items.size() >= std::numeric_limits<std::uint32_t>::max()) return false;
+    auto slot = std::make_unique<Slot>();
+    slot->first_origin = static_cast<std::uint32_t>(items_);
+    slot->last = last;
+    items_ += items.size();
+    slot->items = std::move(items);
+    slot->out.resize(n);
+    slot->readers_left = std::make_unique<std::atomic<int>[]>(n);
+    for (std::size_t k = 0; k < n; ++k) slot->readers_left[k].store(static_cast<int>(g_.succs[k].size()));
+    {
+      std::lock_guard lock(slots_mutex_);
+      slots_.push_back(std::move(slot));
+    }
+    batch_count_.fetch_add(1, std::memory_order_release);
+    return true;
+  }
+
+  std::size_t items() const { return items_; }
+  bool failed() const { return failed_.load(std::memory_order_acquire); }
+
   bool step(int k, std::size_t b) override {
     const auto ku = static_cast<std::size_t>(k);
-    Batch in = gather(ku, b);
-    Batch& out = out_[ku][b];
-    const bool last = b + 1 == batches_;
+    Slot& slot = this->slot(b);
+    Batch in = gather(slot, ku);
+    Batch& out = slot.out[ku];
     BatchEmitter emitter(out, 0);
     Node& node = *nodes_[ku];
     for (auto& item : in) {
       emitter.set_origin(item.origin);
-      if (auto r = node.process(std::move(item.value), emitter); !r) return record(k, b, item.origin, r.error());
+      if (auto r = node.process(std::move(item.value), emitter); !r) return record(k, b, slot, item.origin, r.error());
     }
-    if (last) {
-      const auto end = static_cast<std::uint32_t>(inputs_.size());
-      emitter.set_origin(end);
-      if (auto r = node.flush(emitter); !r) return record(k, b, end, r.error());
+    if (slot.last) {
+      emitter.set_origin(slot.first_origin);
+      if (auto r = node.flush(emitter); !r) return record(k, b, slot, slot.first_origin, r.error());
     }
+    done_[ku].fetch_add(1, std::memory_order_acq_rel);
+    if (g_.succs[ku].empty()) deliver();
     return true;
   }
 
@@ -86,40 +128,51 @@ class Run final : public StepRunner {
     return best ? &best->error : nullptr;
   }
 
-  std::vector<Value> take_outputs() {
-    std::vector<Value> outputs;
-    for (std::size_t b = 0; b < batches_; ++b) {
+ private:
+  Slot& slot(std::size_t b) {
+    std::lock_guard lock(slots_mutex_);
+    return *slots_[b - slots_base_];
+  }
+
+  // Hands out the batches every sink is done with, in order, and frees them: every node is done
+  // with a batch once the sinks are (each node feeds some sink).
+  void deliver() {
+    std::lock_guard lock(deliver_mutex_);
+    while (delivered_ < batch_count()) {
+      for (int s : g_.sinks)
+        if (done_[static_cast<std::size_t>(s)].load(std::memory_order_acquire) <= delivered_) return;
+      std::unique_ptr<Slot> slot;
+      {
+        std::lock_guard slots_lock(slots_mutex_);
+        slot = std::move(slots_[delivered_ - slots_base_]);
+        while (!slots_.empty() && !slots_.front()) {
+          slots_.pop_front();
+          ++slots_base_;
+        }
+      }
+      ++delivered_;
       Batch merged;
-      for (int s : g_.sinks) append(merged, out_[static_cast<std::size_t>(s)][b], /*move=*/true);
+      for (int s : g_.sinks) append(merged, slot->out[static_cast<std::size_t>(s)], /*move=*/true);
       std::stable_sort(merged.begin(), merged.end(),
                        [](const Tagged& x, const Tagged& y) { return x.origin < y.origin; });
+      if (merged.empty() || !on_outputs_) continue;
+      std::vector<Value> outputs;
+      outputs.reserve(merged.size());
       for (auto& t : merged) outputs.push_back(std::move(t.value));
-    }
-    return outputs;
-  }
-
- private:
-  static void append(Batch& dst, Batch& src, bool move) {
-    if (move) {
-      if (dst.empty())
-        dst = std::move(src);
-      else
-        std::move(src.begin(), src.end(), std::back_inserter(dst));
-    } else {
-      dst.insert(dst.end(), src.begin(), src.end());
+      on_outputs_(std::move(outputs));
     }
   }
 
-  Batch gather(std::size_t k, std::size_t b) {
+  Batch gather(Slot& slot, std::size_t k) {
     const auto& preds = g_.preds[k];
     Batch in;
     if (preds.empty()) {
-      const std::size_t first = b * batch_size_;
-      const std::size_t last = std::min(first + batch_size_, inputs_.size());
       // A single source owns the inputs; several sources (possibly running at once) copy them.
       const bool sole_source = g_.source_count == 1;
-      for (std::size_t i = first; i < last; ++i)
-        in.push_back({static_cast<std::uint32_t>(i), sole_source ? std::move(inputs_[i]) : inputs_[i]});
+      in.reserve(slot.items.size());
+      for (std::size_t i = 0; i < slot.items.size(); ++i)
+        in.push_back({static_cast<std::uint32_t>(slot.first_origin + i),
+                      sole_source ? std::move(slot.items[i]) : slot.items[i]});
       return in;
     }
     for (int p : preds) {
@@ -127,77 +180,166 @@ class Run final : public StepRunner {
       // Successors may read a batch at the same time. Each one counts itself off only after
       // it has copied, so a reader that finds itself the only one left may take the batch:
       // nobody else is still reading it. Whoever counts off last frees it.
-      auto& readers_left = readers_left_[pu * batches_ + b];
+      auto& readers_left = slot.readers_left[pu];
       const bool sole_reader_left = readers_left.load(std::memory_order_acquire) == 1;
-      append(in, out_[pu][b], sole_reader_left);
-      if (readers_left.fetch_sub(1, std::memory_order_acq_rel) == 1) Batch().swap(out_[pu][b]);
+      append(in, slot.out[pu], sole_reader_left);
+      if (readers_left.fetch_sub(1, std::memory_order_acq_rel) == 1) Batch().swap(slot.out[pu]);
     }
     if (preds.size() > 1)
       std::stable_sort(in.begin(), in.end(), [](const Tagged& x, const Tagged& y) { return x.origin < y.origin; });
     return in;
   }
 
-  bool record(int k, std::size_t b, std::uint32_t origin, Error error) {
+  bool record(int k, std::size_t b, const Slot& slot, std::uint32_t origin, Error error) {
     const auto& spec = g_.manifest.nodes[static_cast<std::size_t>(k)];
     error.node = spec.id;
-    std::string where = origin >= inputs_.size() ? "at end of input" : "on input item " + std::to_string(origin);
-    error.item = origin >= inputs_.size() ? -1 : static_cast<long long>(origin);
+    const bool at_end = slot.last;
+    std::string where = at_end ? "at end of input" : "on input item " + std::to_string(origin);
+    error.item = at_end ? -1 : static_cast<long long>(origin);
     error.message = "node '" + spec.id + "' (" + spec.type + ") failed " + where + ": " + error.message;
     errors_[static_cast<std::size_t>(k)] = StepError{b, rank(k), std::move(error)};
+    failed_.store(true, std::memory_order_release);
     return false;
   }
 
   const Graph& g_;
   std::vector<std::unique_ptr<Node>>& nodes_;
-  std::vector<Value> inputs_;
-  std::size_t batch_size_;
-  std::size_t batches_;
-  std::vector<std::vector<Batch>> out_;
-  std::unique_ptr<std::atomic<int>[]> readers_left_;
+  OutputCallback on_outputs_;
+  std::size_t items_ = 0;  // pushed so far (only the pushing thread touches it)
+  std::atomic<std::size_t> batch_count_{0};
+  std::mutex slots_mutex_;
+  std::deque<std::unique_ptr<Slot>> slots_;  // batches not yet delivered; slots_[0] is batch slots_base_
+  std::size_t slots_base_ = 0;
+  std::vector<std::atomic<std::size_t>> done_;  // per node: batches finished
+  std::mutex deliver_mutex_;
+  std::size_t delivered_ = 0;
+  std::atomic<bool> failed_{false};
   // One slot per node: a node runs one step at a time and none after it failed, so no lock.
   std::vector<std::optional<StepError>> errors_;
 };
 
+namespace {
+
 class SerialScheduler final : public Scheduler {
  public:
-  void run(StepRunner& steps) override {
-    for (std::size_t b = 0; b < steps.batch_count(); ++b)
-      for (int k : steps.order())
-        if (!steps.step(k, b)) return;
+  explicit SerialScheduler(StepRunner& steps) : steps_(steps) {}
+  void advance() override {
+    for (; !stopped_ && next_ < steps_.batch_count(); ++next_)
+      for (int k : steps_.order())
+        if (!steps_.step(k, next_)) {
+          stopped_ = true;
+          return;
+        }
   }
+  void wait(std::size_t) override {}
+
+ private:
+  StepRunner& steps_;
+  std::size_t next_ = 0;
+  bool stopped_ = false;
 };
 
 }  // namespace
 
-std::unique_ptr<Scheduler> make_serial_scheduler() { return std::make_unique<SerialScheduler>(); }
+std::unique_ptr<Scheduler> make_serial_scheduler(StepRunner& steps) { return std::make_unique<SerialScheduler>(steps); }
 
-Result<std::vector<Value>> execute(const Graph& graph, std::vector<Value> inputs, const ExecutionOptions& options) {
+Result<std::unique_ptr<Session>> Session::open(const Graph& graph, const ExecutionOptions& options,
+                                               OutputCallback on_outputs) {
+  std::unique_ptr<Session> s(new Session());
+  s->graph_ = &graph;
+  s->options_ = options;
   const std::size_t n = graph.manifest.nodes.size();
-  std::vector<std::unique_ptr<Node>> nodes(n);
-  auto close_all = [&] {
-    for (int k : graph.order)
-      if (nodes[static_cast<std::size_t>(k)]) nodes[static_cast<std::size_t>(k)]->close();
-  };
+  s->nodes_.resize(n);
   for (int k : graph.order) {
     const auto ku = static_cast<std::size_t>(k);
     const auto& spec = graph.manifest.nodes[ku];
-    nodes[ku] = graph.infos[ku]->create();
+    s->nodes_[ku] = graph.infos[ku]->create();
     NodeContext ctx{spec.id, options.pipeline_dir};
-    if (auto r = nodes[ku]->open(graph.params[ku], ctx); !r) {
+    if (auto r = s->nodes_[ku]->open(graph.params[ku], ctx); !r) {
       Error e = r.error();
       e.node = spec.id;
       e.message = "node '" + spec.id + "' (" + spec.type + ") failed to open: " + e.message;
-      close_all();
+      s->shut_down();
       return fail(std::move(e));
     }
   }
-  Run run(graph, std::move(inputs), nodes, std::max<std::size_t>(1, options.batch_size));
-  int threads = options.threads > 0 ? options.threads : default_thread_count();
-  auto scheduler = threads <= 1 ? make_serial_scheduler() : make_scheduler(threads);
-  scheduler->run(run);
-  close_all();
-  if (const Error* e = run.first_error()) return fail(*e);
-  return run.take_outputs();
+  s->run_ = std::make_unique<SessionRun>(graph, s->nodes_, std::move(on_outputs));
+  const int threads = options.threads > 0 ? options.threads : default_thread_count();
+  s->scheduler_ = threads <= 1 ? make_serial_scheduler(*s->run_) : make_scheduler(*s->run_, threads);
+  return s;
+}
+
+Session::~Session() { shut_down(); }
+
+// Waits for the steps in flight, stops the scheduler and closes every opened node, once.
+void Session::shut_down() {
+  if (closed_) return;
+  closed_ = true;
+  if (scheduler_) {
+    // Without close() the end-of-input batch never comes: wait for what was pushed.
+    scheduler_->wait(run_->batch_count());
+    scheduler_.reset();
+  }
+  for (int k : graph_->order)
+    if (auto& node = nodes_[static_cast<std::size_t>(k)]) node->close();
+}
+
+Result<> Session::failure() {
+  scheduler_->wait(run_->batch_count());  // every step a serial run would have run before the failure
+  return fail(*run_->first_error());
+}
+
+Result<> Session::push(std::vector<Value> items) {
+  if (closed_) return fail(ErrorKind::Internal, "session_closed", "push() after the session was closed");
+  if (run_->failed()) return failure();
+  if (!run_->add(std::move(items), false))
+    return fail(ErrorKind::InvalidInput, "too_many_items", "a session takes at most 2^32 - 1 input items");
+  scheduler_->advance();
+  const std::size_t pushed = run_->batch_count();
+  const std::size_t limit = std::max<std::size_t>(1, options_.queue_batches);
+  if (pushed > limit) scheduler_->wait(pushed - limit);
+  if (run_->failed()) return failure();
+  return {};
+}
+
+Result<> Session::push(Value item) {
+  std::vector<Value> items;
+  items.push_back(std::move(item));
+  return push(std::move(items));
+}
+
+Result<> Session::close() {
+  if (closed_) return fail(ErrorKind::Internal, "session_closed", "close() after the session was closed");
+  Result<> result;
+  if (!run_->failed()) {
+    run_->add({}, true);
+    scheduler_->advance();
+    scheduler_->wait(run_->batch_count());
+  }
+  if (run_->failed()) result = failure();
+  shut_down();
+  return result;
+}
+
+std::size_t Session::items_pushed() const { return run_->items(); }
+
+Result<std::vector<Value>> execute(const Graph& graph, std::vector<Value> inputs, const ExecutionOptions& options) {
+  std::vector<Value> outputs;
+  RM_TRY(session, Session::open(graph, options, [&outputs](std::vector<Value> batch) {
+           if (outputs.empty())
+             outputs = std::move(batch);
+           else
+             std::move(batch.begin(), batch.end(), std::back_inserter(outputs));
+         }));
+  const std::size_t batch = std::max<std::size_t>(1, options.batch_size);
+  for (std::size_t first = 0; first < inputs.size(); first += batch) {
+    const std::size_t last = std::min(first + batch, inputs.size());
+    std::vector<Value> items(std::make_move_iterator(inputs.begin() + static_cast<std::ptrdiff_t>(first)),
+                             std::make_move_iterator(inputs.begin() + static_cast<std::ptrdiff_t>(last)));
+    RM_CHECK(session->push(std::move(items)));
+  }
+  RM_CHECK(session->close());
+  return outputs;
 }
 
 }  // namespace rm

@@ -6,7 +6,7 @@
 
 namespace rm {
 
-std::unique_ptr<Scheduler> make_scheduler(int) { return make_serial_scheduler(); }
+std::unique_ptr<Scheduler> make_scheduler(StepRunner& steps, int) { return make_serial_scheduler(steps); }
 #if defined(__wasm_atomics__)
 // The wasm threads build: the executor stays serial, while nodes such as WhisperNode may spread
 // their own work over the host's thread workers.

@@ -1,6 +1,6 @@
-// Native scheduler: a pool of threads runs ready steps. Nodes work on different batches at
-// once (pipelining) and independent branches run in parallel; one node never runs two steps
-// at once, so node state needs no locking.
+// Native scheduler: a pool of threads runs ready steps for as long as the session is open.
+// Nodes work on different batches at once (pipelining) and independent branches run in
+// parallel; one node never runs two steps at once, so node state needs no locking.
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
@@ -20,86 +20,99 @@ constexpr std::size_t kWindow = 4;
 
 class ThreadPoolScheduler final : public Scheduler {
  public:
-  explicit ThreadPoolScheduler(int threads) : threads_(threads) {}
+  ThreadPoolScheduler(StepRunner& steps, int threads)
+      : steps_(steps), done_(steps.node_count(), 0), busy_(steps.node_count(), false) {
+    const int count = std::max(1, std::min<int>(threads, static_cast<int>(steps.node_count())));
+    for (int i = 0; i < count; ++i) pool_.emplace_back([this] { work(); });
+  }
 
-  void run(StepRunner& steps) override {
-    const std::size_t n = steps.node_count();
-    const std::size_t batches = steps.batch_count();
-    std::mutex mutex;
-    std::condition_variable wake;
-    std::vector<std::size_t> done(n, 0);
-    std::vector<bool> busy(n, false);
-    std::deque<int> ready;
-    std::size_t running = 0;
-    std::optional<std::tuple<std::size_t, int>> stop_at;  // (batch, rank) of the first failure
-
-    auto is_ready = [&](int k) {
-      const auto ku = static_cast<std::size_t>(k);
-      const std::size_t b = done[ku];
-      if (busy[ku] || b >= batches) return false;
-      if (stop_at && std::make_tuple(b, steps.rank(k)) >= *stop_at) return false;
-      for (int p : steps.preds(k))
-        if (done[static_cast<std::size_t>(p)] <= b) return false;
-      for (int s : steps.succs(k))
-        if (b >= done[static_cast<std::size_t>(s)] + kWindow) return false;
-      return true;
-    };
-    auto offer = [&](int k) {
-      if (!is_ready(k)) return;
-      busy[static_cast<std::size_t>(k)] = true;
-      ready.push_back(k);
-      wake.notify_one();
-    };
-
+  ~ThreadPoolScheduler() override {
     {
-      std::lock_guard lock(mutex);
-      for (int k : steps.order()) offer(k);
+      std::lock_guard lock(mutex_);
+      shutdown_ = true;
     }
-    auto worker = [&] {
-      std::unique_lock lock(mutex);
-      while (true) {
-        wake.wait(lock, [&] { return !ready.empty() || running == 0; });
-        if (ready.empty()) {
-          wake.notify_all();
-          return;  // nothing queued and nothing running: no step can become ready any more
-        }
-        int k = ready.front();
-        ready.pop_front();
-        ++running;
-        const auto ku = static_cast<std::size_t>(k);
-        const std::size_t b = done[ku];
-        lock.unlock();
-        const bool ok = steps.step(k, b);
-        lock.lock();
-        --running;
-        busy[ku] = false;
-        ++done[ku];
-        if (!ok) {
-          auto key = std::make_tuple(b, steps.rank(k));
-          if (!stop_at || key < *stop_at) stop_at = key;
-        }
-        offer(k);
-        for (int s : steps.succs(k)) offer(s);
-        for (int p : steps.preds(k)) offer(p);
-        if (ready.empty() && running == 0) wake.notify_all();
-      }
-    };
-    const int extra = std::min<int>(threads_, static_cast<int>(n)) - 1;
-    std::vector<std::thread> pool;
-    for (int i = 0; i < extra; ++i) pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool) t.join();
+    wake_.notify_all();
+    for (auto& t : pool_) t.join();
+  }
+
+  void advance() override {
+    std::lock_guard lock(mutex_);
+    for (int k : steps_.order()) offer(k);
+  }
+
+  void wait(std::size_t batches) override {
+    std::unique_lock lock(mutex_);
+    progress_.wait(lock, [&] {
+      if (stop_at_ && ready_.empty() && running_ == 0) return true;
+      return std::all_of(done_.begin(), done_.end(), [&](std::size_t d) { return d >= batches; });
+    });
   }
 
  private:
-  int threads_;
+  bool is_ready(int k) const {
+    const auto ku = static_cast<std::size_t>(k);
+    const std::size_t b = done_[ku];
+    if (busy_[ku] || b >= steps_.batch_count()) return false;
+    if (stop_at_ && std::make_tuple(b, steps_.rank(k)) >= *stop_at_) return false;
+    for (int p : steps_.preds(k))
+      if (done_[static_cast<std::size_t>(p)] <= b) return false;
+    for (int s : steps_.succs(k))
+      if (b >= done_[static_cast<std::size_t>(s)] + kWindow) return false;
+    return true;
+  }
+
+  void offer(int k) {
+    if (!is_ready(k)) return;
+    busy_[static_cast<std::size_t>(k)] = true;
+    ready_.push_back(k);
+    wake_.notify_one();
+  }
+
+  void work() {
+    std::unique_lock lock(mutex_);
+    while (true) {
+      wake_.wait(lock, [&] { return !ready_.empty() || shutdown_; });
+      if (ready_.empty()) return;  // shutting down
+      int k = ready_.front();
+      ready_.pop_front();
+      ++running_;
+      const auto ku = static_cast<std::size_t>(k);
+      const std::size_t b = done_[ku];
+      lock.unlock();
+      const bool ok = steps_.step(k, b);
+      lock.lock();
+      --running_;
+      busy_[ku] = false;
+      ++done_[ku];
+      if (!ok) {
+        auto key = std::make_tuple(b, steps_.rank(k));
+        if (!stop_at_ || key < *stop_at_) stop_at_ = key;
+      }
+      offer(k);
+      for (int s : steps_.succs(k)) offer(s);
+      for (int p : steps_.preds(k)) offer(p);
+      progress_.notify_all();
+    }
+  }
+
+  StepRunner& steps_;
+  std::mutex mutex_;
+  std::condition_variable wake_;      // a step is ready, or shutting down
+  std::condition_variable progress_;  // a step finished
+  std::vector<std::size_t> done_;     // per node: batches finished (or failed)
+  std::vector<bool> busy_;
+  std::deque<int> ready_;
+  std::size_t running_ = 0;
+  std::optional<std::tuple<std::size_t, int>> stop_at_;  // (batch, rank) of the first failure
+  bool shutdown_ = false;
+  std::vector<std::thread> pool_;
 };
 
 }  // namespace
 
-std::unique_ptr<Scheduler> make_scheduler(int threads) {
-  if (threads <= 1) return make_serial_scheduler();
-  return std::make_unique<ThreadPoolScheduler>(threads);
+std::unique_ptr<Scheduler> make_scheduler(StepRunner& steps, int threads) {
+  if (threads <= 1) return make_serial_scheduler(steps);
+  return std::make_unique<ThreadPoolScheduler>(steps, threads);
 }
 
 int default_thread_count() {

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <string>
@@ -550,6 +552,207 @@ TEST(ExecutorTest, OpenErrorFromARealNodeNamesIt) {
   RM_ASSERT_ERROR(out);
   EXPECT_EQ(out.error().code, "invalid_param_value");
   EXPECT_EQ(out.error().node, "b");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sessions: the nodes open once, items are pushed one batch at a time, outputs come as batches
+// finish; a batch run is one session, so every push pattern gives the batch run's outputs.
+
+// A gate for the backpressure test: holds item 0 until `pushes_returned` passes `limit` or a
+// second has gone by, and notes how many pushes had returned then.
+struct Gate {
+  std::mutex mutex;
+  std::condition_variable changed;
+  int pushes_returned = 0;
+  int seen_at_release = -1;
+};
+
+Gate& gate() {
+  static Gate g;
+  return g;
+}
+
+class GateNode final : public Node {
+ public:
+  Result<> open(const Params& params, const NodeContext&) override {
+    limit_ = static_cast<int>(params.integer("limit"));
+    return {};
+  }
+  Result<> process(Value item, Emitter& out) override {
+    if (item.json().as_int() == 0) {
+      std::unique_lock lock(gate().mutex);
+      gate().changed.wait_for(lock, std::chrono::seconds(1), [&] { return gate().pushes_returned > limit_; });
+      gate().seen_at_release = gate().pushes_returned;
+    }
+    out.emit(std::move(item));
+    return {};
+  }
+
+ private:
+  int limit_ = 0;
+};
+
+const bool kGateRegistered = Registry::global().add(
+    NodeInfo{"ExecutorTestGate_7f3a",
+             "Test only: holds item 0 until more than `limit` pushes returned (or a second passed).",
+             "test",
+             {ParamSpec{.name = "limit", .type = ParamType::Integer, .default_value = Json(0), .doc = "pushes"}},
+             [] { return std::make_unique<GateNode>(); }});
+
+struct Collected {
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<Value> outputs;
+  OutputCallback callback() {
+    return [this](std::vector<Value> batch) {
+      std::lock_guard lock(mutex);
+      for (auto& v : batch) outputs.push_back(std::move(v));
+      changed.notify_all();
+    };
+  }
+  Json json() {
+    std::lock_guard lock(mutex);
+    return to_json_array(outputs);
+  }
+};
+
+TEST(SessionTest, OutputsEqualTheBatchRunForEveryPushPatternAndThreadCount) {
+  auto g = load_manifest(kDiamond);
+  RM_ASSERT_OK(g);
+  const int n = 200;
+  const std::string expected = diamond_expected(n).dump();
+  for (int threads : {1, 2, 4})
+    for (std::size_t group : {1u, 3u, 64u}) {
+      Collected got;
+      ExecutionOptions options;
+      options.threads = threads;
+      options.queue_batches = 2;
+      auto s = Session::open(*g, options, got.callback());
+      RM_ASSERT_OK(s);
+      for (int first = 0; first < n; first += static_cast<int>(group)) {
+        std::vector<Value> items;
+        for (int i = first; i < std::min(n, first + static_cast<int>(group)); ++i) items.emplace_back(Json(i));
+        RM_ASSERT_OK((*s)->push(std::move(items)));
+      }
+      EXPECT_EQ((*s)->items_pushed(), static_cast<std::size_t>(n));
+      RM_ASSERT_OK((*s)->close());
+      EXPECT_EQ(got.json().dump(), expected) << threads << " threads, pushes of " << group;
+    }
+}
+
+TEST(SessionTest, AnItemsOutputsArriveBeforeTheNextPushAndBeforeClose) {
+  auto g = load_manifest(manifest(R"([{"id": "times", "node_type": "MultiplyNode", "params": {"factor": 2}},
+                                      {"id": "pairs", "node_type": "BatchNode", "params": {"size": 2}}])",
+                                  R"([{"from": "times", "to": "pairs"}])"));
+  RM_ASSERT_OK(g);
+  for (int threads : {1, 2}) {
+    Collected got;
+    ExecutionOptions options;
+    options.threads = threads;
+    auto s = Session::open(*g, options, got.callback());
+    RM_ASSERT_OK(s);
+    for (int i = 0; i < 6; ++i) {
+      RM_ASSERT_OK((*s)->push(Value(Json(i))));
+      if (i % 2 == 0) continue;  // a pair is complete after every second item
+      std::unique_lock lock(got.mutex);
+      // Serially the pair is there when push returns; on the pool, when its thread is done.
+      got.changed.wait(lock, [&] { return got.outputs.size() == static_cast<std::size_t>(i + 1) / 2; });
+    }
+    EXPECT_EQ(got.json().dump(), "[[0,2],[4,6],[8,10]]") << threads;
+    RM_ASSERT_OK((*s)->close());
+  }
+}
+
+TEST(SessionTest, PushBlocksWhileTheQueueIsFull) {
+  ASSERT_TRUE(kGateRegistered);
+  const int queue = 3;
+  auto g = load_manifest(manifest(R"([{"id": "gate", "node_type": "ExecutorTestGate_7f3a", "params": {"limit": )" +
+                                  std::to_string(queue) + "}}]"));
+  RM_ASSERT_OK(g);
+  gate().pushes_returned = 0;
+  gate().seen_at_release = -1;
+  Collected got;
+  ExecutionOptions options;
+  options.threads = 2;
+  options.queue_batches = queue;
+  auto s = Session::open(*g, options, got.callback());
+  RM_ASSERT_OK(s);
+  for (int i = 0; i < 20; ++i) {
+    RM_ASSERT_OK((*s)->push(Value(Json(i))));
+    std::lock_guard lock(gate().mutex);
+    ++gate().pushes_returned;
+    gate().changed.notify_all();
+  }
+  RM_ASSERT_OK((*s)->close());
+  // While item 0 was held, `queue` pushes could return and the next one had to wait.
+  EXPECT_EQ(gate().seen_at_release, queue);
+  EXPECT_EQ(got.json(), ints(20));
+}
+
+TEST(SessionTest, FailureKeepsTheEarlierOutputsAndIsReportedByPushAndClose) {
+  auto g = load_manifest(manifest(R"([{"id": "div", "node_type": "CalculatorNode",
+                                       "params": {"operation": "divide", "operand": 0}}])"));
+  RM_ASSERT_OK(g);
+  for (int threads : {1, 4}) {
+    Collected got;
+    ExecutionOptions options;
+    options.threads = threads;
+    auto s = Session::open(*g, options, got.callback());
+    RM_ASSERT_OK(s);
+    Result<> pushed;
+    int i = 0;
+    for (Json item : {Json("a"), Json("b"), Json(3), Json("c"), Json("d")}) {
+      pushed = (*s)->push(Value(std::move(item)));
+      if (!pushed) break;
+      ++i;
+    }
+    auto closed = (*s)->close();
+    RM_ASSERT_ERROR(closed);
+    EXPECT_EQ(closed.error().code, "division_by_zero");
+    EXPECT_EQ(closed.error().item, 2);
+    if (!pushed) {
+      EXPECT_EQ(pushed.error().message, closed.error().message);
+    }
+    if (threads == 1) {
+      EXPECT_EQ(i, 2) << "a serial session fails on the push of the failing item";
+    }
+    EXPECT_EQ(got.json().dump(), R"(["a","b"])") << threads;
+  }
+}
+
+TEST(SessionTest, NodesOpenOnceAndCloseAtClose) {
+  probe_log().reset();
+  auto g = load_manifest(manifest(std::string(R"([{"id": "once", "node_type": ")") + kProbe + R"("}])"));
+  RM_ASSERT_OK(g);
+  Collected got;
+  auto s = Session::open(*g, ExecutionOptions{.threads = 2}, got.callback());
+  RM_ASSERT_OK(s);
+  for (int i = 0; i < 10; ++i) RM_ASSERT_OK((*s)->push(Value(Json(i))));
+  EXPECT_EQ(probe_log().opens("once"), 1);
+  EXPECT_EQ(probe_log().closes("once"), 0);
+  RM_ASSERT_OK((*s)->close());
+  EXPECT_EQ(probe_log().closes("once"), 1);
+  EXPECT_EQ(got.json(), ints(10));
+  RM_ASSERT_ERROR((*s)->push(Value(Json(1))));
+}
+
+TEST(SessionTest, DroppingASessionWithoutCloseDeliversWhatWasPushedButDoesNotFlush) {
+  probe_log().reset();
+  auto g = load_manifest(manifest(std::string(R"([{"id": "p", "node_type": ")") + kProbe + R"("},
+                                      {"id": "pairs", "node_type": "BatchNode", "params": {"size": 2}}])",
+                                  R"([{"from": "p", "to": "pairs"}])"));
+  RM_ASSERT_OK(g);
+  for (int threads : {1, 2}) {
+    probe_log().reset();
+    Collected got;
+    {
+      auto s = Session::open(*g, ExecutionOptions{.threads = threads}, got.callback());
+      RM_ASSERT_OK(s);
+      for (int i = 0; i < 5; ++i) RM_ASSERT_OK((*s)->push(Value(Json(i))));
+    }
+    EXPECT_EQ(got.json().dump(), "[[0,1],[2,3]]") << threads;  // [4] would come from a flush
+    EXPECT_EQ(probe_log().closes("p"), 1);
+  }
 }
 
 }  // namespace
