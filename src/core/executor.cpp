@@ -13,6 +13,26 @@ namespace rm {
 
 namespace {
 
+// Single-threaded targets (WASI's libc++ has no threads) need no locks: their scheduler is serial.
+#if defined(_LIBCPP_HAS_NO_THREADS)
+struct Mutex {
+  void lock() {}
+  void unlock() {}
+};
+#else
+using Mutex = std::mutex;
+#endif
+class Lock {
+ public:
+  explicit Lock(Mutex& m) : m_(m) { m_.lock(); }
+  ~Lock() { m_.unlock(); }
+  Lock(const Lock&) = delete;
+  Lock& operator=(const Lock&) = delete;
+
+ private:
+  Mutex& m_;
+};
+
 struct Tagged {
   std::uint32_t origin;  // index of the input item this descends from; the item count for end of input
   Value value;
@@ -87,7 +107,7 @@ class SessionRun final : public StepRunner {
     slot->readers_left = std::make_unique<std::atomic<int>[]>(n);
     for (std::size_t k = 0; k < n; ++k) slot->readers_left[k].store(static_cast<int>(g_.succs[k].size()));
     {
-      std::lock_guard lock(slots_mutex_);
+      Lock lock(slots_mutex_);
       slots_.push_back(std::move(slot));
     }
     batch_count_.fetch_add(1, std::memory_order_release);
@@ -130,20 +150,20 @@ class SessionRun final : public StepRunner {
 
  private:
   Slot& slot(std::size_t b) {
-    std::lock_guard lock(slots_mutex_);
+    Lock lock(slots_mutex_);
     return *slots_[b - slots_base_];
   }
 
   // Hands out the batches every sink is done with, in order, and frees them: every node is done
   // with a batch once the sinks are (each node feeds some sink).
   void deliver() {
-    std::lock_guard lock(deliver_mutex_);
+    Lock lock(deliver_mutex_);
     while (delivered_ < batch_count()) {
       for (int s : g_.sinks)
         if (done_[static_cast<std::size_t>(s)].load(std::memory_order_acquire) <= delivered_) return;
       std::unique_ptr<Slot> slot;
       {
-        std::lock_guard slots_lock(slots_mutex_);
+        Lock slots_lock(slots_mutex_);
         slot = std::move(slots_[delivered_ - slots_base_]);
         while (!slots_.empty() && !slots_.front()) {
           slots_.pop_front();
@@ -207,11 +227,11 @@ class SessionRun final : public StepRunner {
   OutputCallback on_outputs_;
   std::size_t items_ = 0;  // pushed so far (only the pushing thread touches it)
   std::atomic<std::size_t> batch_count_{0};
-  std::mutex slots_mutex_;
+  Mutex slots_mutex_;
   std::deque<std::unique_ptr<Slot>> slots_;  // batches not yet delivered; slots_[0] is batch slots_base_
   std::size_t slots_base_ = 0;
   std::vector<std::atomic<std::size_t>> done_;  // per node: batches finished
-  std::mutex deliver_mutex_;
+  Mutex deliver_mutex_;
   std::size_t delivered_ = 0;
   std::atomic<bool> failed_{false};
   // One slot per node: a node runs one step at a time and none after it failed, so no lock.
