@@ -12,6 +12,11 @@ A case folder holds:
 
 The command runs in the case folder, so paths are relative (the WASI runner maps that folder).
 Values are compared strictly: 1 and 1.0 differ, as they do in the runtime's JSON.
+
+With --stream the case runs as a session instead (`run manifest.json --stream`, the items of
+input.json as NDJSON on stdin) and must print exactly the expected outputs, one per line, or end
+with the expected runtime error: a session gives the outputs of a batch run. Cases that a session
+cannot take (args.json, stdin.json, a WAV input, errors about the input as a whole) are skipped.
 """
 import argparse
 import json
@@ -46,18 +51,53 @@ def case_command(case_dir):
     return command
 
 
-def run_case(cli, case_dir):
+def stream_items(case_dir):
+    """The items of input.json as NDJSON, each item's text as written (1.0 stays 1.0), or None
+    when the case is not one a session can take."""
+    has = lambda name: os.path.exists(os.path.join(case_dir, name))
+    if has("args.json") or has("stdin.json") or not has("input.json"):
+        return None
+    if has("expected.json"):
+        with open(os.path.join(case_dir, "expected.json")) as f:
+            if "outputs" not in json.load(f):
+                return None
+    if has("expected_error.json"):
+        with open(os.path.join(case_dir, "expected_error.json")) as f:
+            if json.load(f)["exit_code"] != 4:  # only node failures happen the same way in a session
+                return None
+    text = open(os.path.join(case_dir, "input.json"), "rb").read()
+    if text[:4] == b"RIFF":
+        return None
+    text = text.decode()
+    decoder = json.JSONDecoder()
+    pos = text.index("[") + 1
+    lines = []
+    while True:
+        while text[pos] in " \t\r\n,":
+            pos += 1
+        if text[pos] == "]":
+            return ("".join(line + "\n" for line in lines)).encode()
+        _, end = decoder.raw_decode(text, pos)
+        lines.append(text[pos:end].replace("\n", " "))  # JSON strings hold no raw newlines
+        pos = end
+
+
+def run_case(cli, case_dir, stream=False):
     """Returns (exit_code, stdout, stderr) of the case under `cli`."""
     stdin_path = os.path.join(case_dir, "stdin.json")
     stdin = open(stdin_path, "rb").read() if os.path.exists(stdin_path) else b""
+    command = case_command(case_dir)
+    if stream:
+        stdin = stream_items(case_dir)
+        command = ["run", "manifest.json", "--stream", "--error-format", "json"]
     # Python nodes must not leave __pycache__ folders in the case folders.
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-    proc = subprocess.run(shlex.split(cli) + case_command(case_dir), cwd=case_dir, input=stdin,
+    proc = subprocess.run(shlex.split(cli) + command, cwd=case_dir, input=stdin,
                           capture_output=True, timeout=600, env=env)
     return proc.returncode, proc.stdout.decode(), proc.stderr.decode()
 
 
-def check(case_dir, code, out, err):
+def check(case_dir, code, out, err, stream=False):
     """Returns a list of problems (empty when the case passes)."""
     problems = []
     expected_path = os.path.join(case_dir, "expected.json")
@@ -68,9 +108,11 @@ def check(case_dir, code, out, err):
         if code != 0:
             return [f"exit code {code}, expected 0; stderr: {err.strip()}"]
         try:
-            result = json.loads(out)
+            result = json.loads(out) if not stream else {"outputs": [json.loads(line) for line in out.splitlines()]}
         except json.JSONDecodeError as e:
             return [f"stdout is not JSON ({e}): {out[:500]}"]
+        if stream:
+            expected = {"outputs": expected["outputs"]}
         for key, want in expected.items():
             if not strict_equal(result.get(key), want):
                 problems.append(f"{key}: got {json.dumps(result.get(key))[:2000]}, expected {json.dumps(want)[:2000]}")
@@ -79,7 +121,7 @@ def check(case_dir, code, out, err):
             expected = json.load(f)
         if code != expected["exit_code"]:
             problems.append(f"exit code {code}, expected {expected['exit_code']}; stderr: {err.strip()[:2000]}")
-        if out.strip():
+        if out.strip() and not stream:  # a session has printed the outputs before the failure
             problems.append(f"stdout must stay empty on error, got: {out[:500]}")
         if "error" in expected:
             lines = [line for line in err.splitlines() if line.startswith("{")]
@@ -116,14 +158,18 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cli", required=True, help="the command to test, e.g. build/native/remotemedia")
     parser.add_argument("--reference-cli", help="also require byte-identical results to this command (e.g. native)")
+    parser.add_argument("--stream", action="store_true", help="run the case as a session (run --stream)")
     parser.add_argument("case", help="the case folder")
     args = parser.parse_args()
     case_dir = os.path.abspath(args.case)
-    code, out, err = run_case(args.cli, case_dir)
-    problems = check(case_dir, code, out, err)
-    if args.reference_cli:
-        problems += parity(run_case(args.reference_cli, case_dir), (code, out, err))
     name = os.path.basename(case_dir)
+    if args.stream and stream_items(case_dir) is None:
+        print(f"skip {name}: not a case a session can take")
+        return 0
+    code, out, err = run_case(args.cli, case_dir, args.stream)
+    problems = check(case_dir, code, out, err, args.stream)
+    if args.reference_cli:
+        problems += parity(run_case(args.reference_cli, case_dir, args.stream), (code, out, err))
     if problems:
         print(f"FAIL {name}")
         for p in problems:
