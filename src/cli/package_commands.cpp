@@ -7,8 +7,10 @@
 
 #include "cli/args.hpp"
 #include "cli/cli.hpp"
+#include "cli/remove_on_signal.hpp"
 #include "core/files.hpp"
 #include "core/path.hpp"
+#include "package/output_file.hpp"
 #include "package/package.hpp"
 
 namespace rm {
@@ -143,17 +145,25 @@ Result<pkg::Package> open_checked(const std::string& path, const PackageRunOptio
   return package;
 }
 
+// The unpacked package's folder: removed at the end of the run, also when SIGINT or SIGTERM
+// stops it midway (never left behind in $TMPDIR).
 class TempPackageDir : public UnpackedPackage {
  public:
-  explicit TempPackageDir(std::string dir) : dir_(std::move(dir)), manifest_(dir_ + "/manifest.json") {}
-  ~TempPackageDir() override {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
+  Result<> make() {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/remotemedia-package-XXXXXX";
+    if (!::mkdtemp(pattern.data()))
+      return fail(ErrorKind::Runtime, "extract_failed", "cannot make a temporary folder in " + dir_of(pattern));
+    dir_ = pattern;
+    manifest_ = dir_ + "/manifest.json";
+    guard_.set_folder(dir_);
+    return {};
   }
   const std::string& manifest_path() const override { return manifest_; }
   const std::string& dir() const { return dir_; }
 
  private:
+  RemoveOnSignal guard_;  // removes the folder on destruction or on a stopping signal
   std::string dir_, manifest_;
 };
 
@@ -201,11 +211,8 @@ const char* package_command_help(const std::string& command) {
 
 Result<std::unique_ptr<UnpackedPackage>> unpack_for_run(const std::string& path, const PackageRunOptions& options) {
   RM_TRY(package, open_checked(path, options, TrustPolicy::Run));
-  const char* tmp = std::getenv("TMPDIR");
-  std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/remotemedia-package-XXXXXX";
-  if (!::mkdtemp(pattern.data()))
-    return fail(ErrorKind::Runtime, "extract_failed", "cannot make a temporary folder in " + dir_of(pattern));
-  auto unpacked = std::make_unique<TempPackageDir>(pattern);
+  auto unpacked = std::make_unique<TempPackageDir>();
+  RM_CHECK(unpacked->make());
   RM_CHECK(pkg::extract_package(package, unpacked->dir()));
   return std::unique_ptr<UnpackedPackage>(std::move(unpacked));
 }
@@ -234,11 +241,10 @@ int cmd_keygen(Cli& cli, const std::vector<std::string>& argv) {
     if (!force && ::stat(open_path(path).c_str(), &st) == 0)
       return cli.report(usage_error("'" + path + "' exists; keep it, or pass --force to replace it"));
   const pkg::SecretKey key = pkg::generate_secret_key();
-  // The secret key is created private before anything is written into it.
-  const mode_t old_mask = ::umask(077);
-  auto written = write_file(secret_path, pkg::format_secret_key(key));
-  ::umask(old_mask);
-  if (written) written = write_file(public_path, pkg::format_public_key(key.public_key()));
+  // The secret key is private (0600) before anything is written into it, also when --force
+  // replaces a file that was readable by others: a new file takes the old one's name.
+  auto written = pkg::write_file_whole(secret_path, pkg::format_secret_key(key), 0600);
+  if (written) written = pkg::write_file_whole(public_path, pkg::format_public_key(key.public_key()), 0644);
   if (!written) return cli.report(written.error());
   Json out = Json::object();
   out.set("status", "created");

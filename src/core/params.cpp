@@ -1,5 +1,7 @@
 #include "core/params.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -126,13 +128,14 @@ Result<Params> validate_params(const std::vector<ParamSpec>& schema, const Json&
             "invalid_param_type", key,
             "parameter '" + key + "' must be " +
                 (spec->type == ParamType::Enum ? "a string" : std::string("of type ") + param_type_name(spec->type)) +
-                ", got " + kind_name(value.kind()) + " " + value.dump()));
+                ", got " + kind_name(value.kind()) + " " + clipped(value.dump())));
       if (spec->type == ParamType::Enum &&
           std::find(spec->choices.begin(), spec->choices.end(), value.as_string()) == spec->choices.end()) {
         std::string choices;
         for (const auto& c : spec->choices) choices += (choices.empty() ? "" : ", ") + c;
-        Error e = error("invalid_param_value", key,
-                        "parameter '" + key + "' must be one of " + choices + ", got \"" + value.as_string() + "\"");
+        Error e =
+            error("invalid_param_value", key,
+                  "parameter '" + key + "' must be one of " + choices + ", got \"" + clipped(value.as_string()) + "\"");
         e.suggestion = closest_name(value.as_string(), spec->choices);
         return fail(std::move(e));
       }

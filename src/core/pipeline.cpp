@@ -1,5 +1,7 @@
 #include "core/pipeline.hpp"
 
+#include "core/text.hpp"
+
 #include <chrono>
 
 namespace rm {
@@ -66,13 +68,14 @@ Result<Json> run_pipeline(const Graph& graph, std::vector<Value> items, const Ex
 }
 
 Json error_to_json(const Error& e) {
+  // Parts of an error may echo a manifest's or an input's text: bounded (clipped), never whole.
   Json err = Json::object();
   err.set("type", kind_name(e.kind));
   err.set("code", e.code);
-  err.set("message", e.message);
-  if (!e.node.empty()) err.set("node", e.node);
-  if (!e.field.empty()) err.set("field", e.field);
-  if (!e.suggestion.empty()) err.set("suggestion", e.suggestion);
+  err.set("message", clipped(e.message, kMaxMessageBytes));
+  if (!e.node.empty()) err.set("node", clipped(e.node));
+  if (!e.field.empty()) err.set("field", clipped(e.field));
+  if (!e.suggestion.empty()) err.set("suggestion", clipped(e.suggestion));
   if (e.line > 0) {
     err.set("line", e.line);
     err.set("column", e.column);

@@ -19,4 +19,7 @@ std::string printable(std::string_view text);
 // "... (N bytes in all)" when it was longer: a 10 MB value is never echoed whole.
 std::string clipped(std::string_view text, std::size_t max_bytes = 200);
 
+// The most of an error message that is printed (the parts it quotes are clipped shorter).
+constexpr std::size_t kMaxMessageBytes = 4096;
+
 }  // namespace rm

@@ -1,7 +1,5 @@
 #include "core/value.hpp"
 
-#include "core/size_math.hpp"
-
 #include <algorithm>
 #include <cstring>
 
@@ -190,26 +188,20 @@ Result<Value> numpy_from_json(const Json& j) {
     if (!d.is_int() || d.as_int() < 0) return bad_form(form, "\"shape\" must hold non-negative integers");
     t.shape.push_back(d.as_int());
   }
-  // Checked: a shape whose element count wraps around (or a dimension that does not fit in a
-  // 32-bit size_t, in wasm32) would "match" too little data.
-  std::size_t count = 1, byte_count = 0;
+  // Counted in 64 bits on every target, checked: a shape whose element count wraps around (in
+  // wasm32's 32-bit size_t, 2^32 + 1 is 1) would "match" too little data.
+  std::uint64_t count = 1, byte_count = 0;
   bool too_large = false;
-  for (auto d : t.shape) {
-    const auto dim = to_size(d);
-    const auto product = dim ? checked_mul(count, *dim) : std::nullopt;
-    too_large |= !product;
-    count = product.value_or(0);
-  }
-  const auto bytes_needed = checked_mul(count, dtype_size(dtype));
-  too_large |= !bytes_needed;
-  byte_count = bytes_needed.value_or(0);
+  for (auto d : t.shape) too_large |= __builtin_mul_overflow(count, static_cast<std::uint64_t>(d), &count);
+  too_large |= __builtin_mul_overflow(count, static_cast<std::uint64_t>(dtype_size(dtype)), &byte_count);
   const bool empty = std::find(t.shape.begin(), t.shape.end(), 0) != t.shape.end();  // then count is 0
   if (too_large && !empty) return bad_form(form, "\"shape\" holds more elements than memory can");
   if (empty) count = byte_count = 0;
-  if (const Json* size = meta->find("size"); size && (!size->is_int() || to_size(size->as_int()) != count))
+  if (const Json* size = meta->find("size");
+      size && (!size->is_int() || static_cast<std::uint64_t>(size->as_int()) != count))
     return bad_form(form, "\"size\" does not match the shape");
   RM_TRY(bytes, base64_decode(data->as_string()));
-  if (bytes.size() != byte_count)
+  if (static_cast<std::uint64_t>(bytes.size()) != byte_count)
     return bad_form(form, "data holds " + std::to_string(bytes.size()) + " bytes, shape and dtype need " +
                               std::to_string(byte_count));
   auto flag = [&](const char* key, bool fallback) {
@@ -239,7 +231,7 @@ Result<Value> audio_from_json(const Json& j) {
   std::size_t frame_bytes = sizeof(float) * static_cast<std::size_t>(channels->as_int());
   if (bytes.size() % frame_bytes != 0) return bad_form(form, "data is not a whole number of float32 frames");
   if (const Json* frames = meta->find("frames");
-      frames && (!frames->is_int() || to_size(frames->as_int()) != bytes.size() / frame_bytes))
+      frames && (!frames->is_int() || static_cast<std::uint64_t>(frames->as_int()) != bytes.size() / frame_bytes))
     return bad_form(form, "\"frames\" does not match the data");
   Audio a;
   a.samples = Blob::from_vector(std::move(bytes));

@@ -17,6 +17,7 @@
 #include "core/files.hpp"
 #include "core/path.hpp"
 #include "core/pipeline.hpp"
+#include "package/output_file.hpp"
 
 namespace rm::pkg {
 namespace {
@@ -224,6 +225,26 @@ std::string digest_list(const std::map<std::string, std::string>& digests) {
   return out;
 }
 
+namespace {
+
+// Refuses an output file that is one of `inputs` (path, what it is), by identity: another
+// spelling of the same file, or a hard link to it, counts too.
+Result<> refuse_input_as_output(const std::string& output,
+                                const std::vector<std::pair<std::string, std::string>>& inputs) {
+  struct stat out;
+  if (::stat(open_path(output).c_str(), &out) != 0) return {};  // a new file
+  for (const auto& [path, what] : inputs) {
+    struct stat in;
+    if (::stat(open_path(path).c_str(), &in) == 0 && in.st_dev == out.st_dev && in.st_ino == out.st_ino)
+      return fail(ErrorKind::Usage, "output_is_input",
+                  "the output '" + output + "' is an input ('" + path + "', " + what +
+                      "): packing would replace it; choose another -o");
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<PackSummary> pack(const PackOptions& o) {
   RM_CHECK(crypto_init());
   std::string text = o.manifest_json, dir = o.base_dir;
@@ -331,18 +352,26 @@ Result<PackSummary> pack(const PackOptions& o) {
   std::vector<ZipSource> sources;
   for (auto& [name, source] : files.all()) sources.push_back(std::move(source));
   const std::size_t count = sources.size();
-  RM_TRY(bytes, write_zip(o.output_path, std::move(sources)));
+  // The package replaces the output file: never one of the inputs (it would be lost).
+  std::vector<std::pair<std::string, std::string>> inputs;
+  if (!o.manifest_path.empty()) inputs.emplace_back(o.manifest_path, "the manifest");
+  if (!o.secret_key_path.empty()) inputs.emplace_back(o.secret_key_path, "the signing key");
+  for (const auto& source : sources)
+    if (!source.path.empty()) inputs.emplace_back(source.path, "packaged as " + source.name);
+  RM_CHECK(refuse_input_as_output(o.output_path, inputs));
+  // Written whole or not at all: a temporary file next to it, renamed once it verified.
+  RM_TRY(output, OutputFile::create(o.output_path, 0644));
+  RM_TRY(bytes, write_zip(output.temp_path(), std::move(sources)));
   // What was written is read back as any reader will: a file that changed while it was packed, or a
   // key whose halves disagree, fail here rather than at the user's end.
   VerifyOptions self;
   if (key) self.trusted_keys.push_back(key->public_key());
-  auto check = open_package(o.output_path, self);
-  if (!check || check->trust != (key ? Trust::Trusted : Trust::Unsigned)) {
-    std::remove(open_path(o.output_path).c_str());
+  auto check = open_package(output.temp_path(), self);
+  if (!check || check->trust != (key ? Trust::Trusted : Trust::Unsigned))
     return fail(ErrorKind::InvalidInput, "pack_failed",
                 "the written package did not verify" + (check ? std::string() : ": " + check.error().message) +
                     " (a file changed while packing, or a damaged key); nothing was kept");
-  }
+  RM_CHECK(output.commit());
   return PackSummary{o.output_path, graph.manifest.name, count, bytes, key ? key->public_key().id_hex() : "", features};
 }
 
