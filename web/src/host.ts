@@ -2,13 +2,31 @@
 // Node (tools/remotemedia-wasi, tests). It is @bjorn3/browser_wasi_shim, a pure-JS host: Node's
 // built-in WASI was seen to crash once a module's memory grows, and this one does not.
 import { ConsoleStdout, Fd, File, OpenFile, WASI, WASIProcExit } from "@bjorn3/browser_wasi_shim";
+import { errnoOf } from "./errno.js";
 import { Threads, threadsInfo, type ThreadHost } from "./threads.js";
+
+/**
+ * stdout or stderr: bytes to a sink. A sink that throws (a closed pipe, a full disk under Node)
+ * fails the guest's write with the matching errno, as a native write would fail: the guest then
+ * reports it, never the host with a stack trace.
+ */
+class OutputFd extends ConsoleStdout {
+  fd_write(data: Uint8Array) {
+    try {
+      this.write(data);
+      return { ret: 0, nwritten: data.byteLength };
+    } catch (e) {
+      return { ret: errnoOf(e), nwritten: 0 };
+    }
+  }
+}
 
 export interface CommandOptions {
   /** argv[1..]; argv[0] is "remotemedia". */
   args: string[];
   env?: Record<string, string>;
   stdin?: Uint8Array;
+  /** Where the guest's output goes; a sink may throw (with a Node error code) to fail the write. */
   stdout: (bytes: Uint8Array) => void;
   stderr: (bytes: Uint8Array) => void;
   /** Preopened folders (fd 3, 4, ...), e.g. from memfs.ts or nodefs.ts. */
@@ -30,8 +48,8 @@ export interface CommandResult {
 export async function runCommand(module: WebAssembly.Module, options: CommandOptions): Promise<CommandResult> {
   const fds: Fd[] = [
     new OpenFile(new File(options.stdin ?? new Uint8Array(0), { readonly: true })),
-    new ConsoleStdout(options.stdout),
-    new ConsoleStdout(options.stderr),
+    new OutputFd(options.stdout),
+    new OutputFd(options.stderr),
     ...(options.preopens ?? []),
   ];
   // A module of the threads build brings its shared memory and its thread workers.

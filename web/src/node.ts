@@ -121,17 +121,10 @@ export async function main(argv: string[], build: WasiBuild): Promise<number> {
     }
   }
   // Stdin is read whole before the run: the guest reads it synchronously.
-  const stdin = process.stdin.isTTY ? new Uint8Array(0) : new Uint8Array(fs.readFileSync(0));
-  const write = (fd: number) => (bytes: Uint8Array) => {
-    let off = 0;
-    while (off < bytes.length) {
-      try {
-        off += fs.writeSync(fd, bytes, off);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== "EAGAIN") throw e;
-      }
-    }
-  };
+  const stdin = process.stdin.isTTY ? new Uint8Array(0) : readAll(0);
+  // A write error (EPIPE, ENOSPC) is thrown to the host's stdout fd, which fails the guest's
+  // write with it: the guest reports it as natively (exit 3, stdout_not_writable).
+  const write = (fd: number) => (bytes: Uint8Array) => writeAll(fd, bytes);
   const load = async (path: string) => {
     try {
       return await loadModule(path);
@@ -156,7 +149,7 @@ export async function main(argv: string[], build: WasiBuild): Promise<number> {
     const { pkg, guestArgs } = opened;
     const mounts = packageMounts(pkg);
     const extra = [memoryPreopen("/package", mounts.packageTree)];
-    if (mounts.usrTree) extra.push(memoryPreopen("/usr", mounts.usrTree));
+    if (mounts.usrTree) extra.push(memoryPreopen("/usr", mounts.usrTree, { readonly: true }));
     const module = await WebAssembly.compile(mounts.module as unknown as BufferSource);
     return run(module, extra, write(1), write(2), guestArgs);
   }
@@ -172,7 +165,9 @@ export async function main(argv: string[], build: WasiBuild): Promise<number> {
       : relaxed && hasRelaxedSimd() && fs.existsSync(relaxed) ? relaxed
       : python!.pythonModule!;
     const module = await load(pick);
-    return module ? run(module, [hostPreopen(python!.pythonUsr!, "/usr")]) : 5;
+    // Read-only: a pipeline's Python must not change the stdlib or the remotemedia package that
+    // later runs trust and `pack` ships.
+    return module ? run(module, [hostPreopen(python!.pythonUsr!, "/usr", { readonly: true })]) : 5;
   };
   // `nodes` lists the Python nodes too.
   if (python && args[0] === "nodes") return runPython();
@@ -187,9 +182,79 @@ export async function main(argv: string[], build: WasiBuild): Promise<number> {
   const code = await run(plain, [], (b) => out.push(b.slice()), (b) => err.push(b.slice()));
   const stderr = Buffer.concat(err).toString();
   if (code === 3 && /unknown node type|has no Python support/.test(stderr)) return runPython();
-  for (const b of out) write(1)(b);
-  for (const b of err) write(2)(b);
+  // What the module printed, passed on now: a failing stdout is reported as the module would have.
+  try {
+    for (const b of out) write(1)(b);
+  } catch (e) {
+    for (const b of err) tryWrite(2, b);
+    const message = `cannot write the output to stdout: ${strerror(e)}`;
+    const json = args.includes("--error-format") && args[args.indexOf("--error-format") + 1] === "json";
+    tryWrite(2, new TextEncoder().encode(json
+      ? JSON.stringify({ status: "error", error: { type: "invalid_input", code: "stdout_not_writable", message } }) + "\n"
+      : `remotemedia: error: ${message}\n`));
+    return code !== 0 ? code : 3;
+  }
+  for (const b of err) tryWrite(2, b);
   return code;
+}
+
+/** Sleeps the thread for a moment (the runner is synchronous around the guest's reads and writes). */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Reads a file descriptor to its end; a non-blocking empty pipe (EAGAIN) is waited on, not an error. */
+export function readAll(fd: number): Uint8Array {
+  const chunks: Buffer[] = [];
+  const buf = Buffer.alloc(1 << 16);
+  for (;;) {
+    let n: number;
+    try {
+      n = fs.readSync(fd, buf, 0, buf.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EAGAIN") {
+        pause(5);
+        continue;
+      }
+      if (code === "EOF") break;
+      throw e;
+    }
+    if (n === 0) break;
+    chunks.push(Buffer.from(buf.subarray(0, n)));
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+/** Writes all of `bytes`, waiting while a non-blocking pipe is full; other errors are thrown. */
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let off = 0;
+  while (off < bytes.length) {
+    try {
+      off += fs.writeSync(fd, bytes, off);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EAGAIN") throw e;
+      pause(1);
+    }
+  }
+}
+
+/** Writes what it can, where nothing more can be reported (stderr itself failing). */
+function tryWrite(fd: number, bytes: Uint8Array): void {
+  try {
+    writeAll(fd, bytes);
+  } catch {
+    /* nowhere left to say it */
+  }
+}
+
+/** C's strerror text for the errors a stdout write meets, as the module's libc prints them. */
+function strerror(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === "ENOSPC") return "No space left on device";
+  if (code === "EPIPE") return "Broken pipe";
+  if (code === "EIO") return "I/O error";
+  return (e as Error).message;
 }
 
 /**
@@ -206,8 +271,8 @@ async function openPackageCommand(args: string[]): Promise<number | { pkg: RmPac
   const guestArgs: string[] = [command];
   const report = (code: string, message: string, exit: number) => {
     const type = exit === 2 ? "usage_error" : "invalid_input";
-    if (jsonErrors) process.stderr.write(JSON.stringify({ status: "error", error: { type, code, message } }) + "\n");
-    else process.stderr.write(`remotemedia: error: ${message}\n`);
+    const line = jsonErrors ? JSON.stringify({ status: "error", error: { type, code, message } }) : `remotemedia: error: ${message}`;
+    tryWrite(2, new TextEncoder().encode(line + "\n"));
     return exit;
   };
   for (let i = 0; i + 1 < args.length; ++i) if (args[i] === "--error-format" && args[i + 1] === "json") jsonErrors = true;
@@ -264,16 +329,22 @@ async function openPackageCommand(args: string[]): Promise<number | { pkg: RmPac
   }
   if (command === "run") return { pkg, guestArgs };
   const d = describePackage(pkg);
+  let text: string;
   if (command === "verify" && !json) {
     const out = { status: "verified", package: path, name: d.name, signature: d.signature, signer: d.signer, files: d.files.length };
-    process.stdout.write(JSON.stringify(out) + "\n");
+    text = JSON.stringify(out) + "\n";
   } else if (digests) {
-    process.stdout.write(digestList(pkg));
+    text = digestList(pkg);
   } else if (json) {
     const full = command === "inspect" ? { ...d, manifest: pkg.manifest, provenance: pkg.provenance } : d;
-    process.stdout.write(JSON.stringify(full, null, 2) + "\n");
+    text = JSON.stringify(full, null, 2) + "\n";
   } else {
-    process.stdout.write(inspectionText(path, pkg, d));
+    text = inspectionText(path, pkg, d);
+  }
+  try {
+    writeAll(1, new TextEncoder().encode(text));
+  } catch (e) {
+    return report("stdout_not_writable", `cannot write the output to stdout: ${strerror(e)}`, 3);
   }
   return 0;
 }

@@ -1,26 +1,17 @@
 // A host folder preopened for the guest under Node, like `wasmtime --dir HOST::GUEST`: files are
 // read and written in place (a large model is never copied into memory), and no path, `..` or
-// symlink can reach outside the folder.
+// symlink can reach outside the folder: every component of a path is looked at (lstat), each
+// symlink on the way is resolved by hand and must stay inside, and the final open does not follow
+// links (O_NOFOLLOW), so a dangling link cannot make O_CREAT create a file elsewhere.
 import * as fs from "node:fs";
 import * as nodePath from "node:path";
 import { Fd, wasi } from "@bjorn3/browser_wasi_shim";
+import { errnoOf } from "./errno.js";
 
 const ALL_RIGHTS = 0x1fffffffn;
+const READ_RIGHTS = ALL_RIGHTS & ~BigInt(wasi.RIGHTS_FD_WRITE | wasi.RIGHTS_FD_ALLOCATE | wasi.RIGHTS_FD_FILESTAT_SET_SIZE);
 const LOOKUPFLAGS_SYMLINK_FOLLOW = 1;
-
-function errnoOf(e: unknown): number {
-  switch ((e as NodeJS.ErrnoException).code) {
-    case "ENOENT": return wasi.ERRNO_NOENT;
-    case "EACCES": return wasi.ERRNO_ACCES;
-    case "EPERM": return wasi.ERRNO_PERM;
-    case "EISDIR": return wasi.ERRNO_ISDIR;
-    case "ENOTDIR": return wasi.ERRNO_NOTDIR;
-    case "EEXIST": return wasi.ERRNO_EXIST;
-    case "ENOTEMPTY": return wasi.ERRNO_NOTEMPTY;
-    case "EBADF": return wasi.ERRNO_BADF;
-    default: return wasi.ERRNO_IO;
-  }
-}
+const MAX_SYMLINKS = 40; // as Linux
 
 function filetypeOf(st: fs.BigIntStats): number {
   if (st.isDirectory()) return wasi.FILETYPE_DIRECTORY;
@@ -40,12 +31,12 @@ function filestatOf(st: fs.BigIntStats): wasi.Filestat {
 
 class HostFile extends Fd {
   private pos = 0n;
-  constructor(private readonly fd: number, private readonly append: boolean) {
+  constructor(private readonly fd: number, private readonly append: boolean, private readonly writable: boolean) {
     super();
   }
   fd_fdstat_get() {
     const st = new wasi.Fdstat(wasi.FILETYPE_REGULAR_FILE, this.append ? wasi.FDFLAGS_APPEND : 0);
-    st.fs_rights_base = ALL_RIGHTS;
+    st.fs_rights_base = this.writable ? ALL_RIGHTS : READ_RIGHTS;
     return { ret: 0, fdstat: st };
   }
   fd_filestat_get() {
@@ -113,31 +104,65 @@ class HostFile extends Fd {
 
 class HostDir extends Fd {
   private entries: string[] | null = null;
-  /** root: the real path of the mapped host folder; rel: this folder inside it. */
-  constructor(private readonly root: string, private readonly rel: string, private readonly guestName?: string) {
+  /**
+   * root: the real path of the mapped host folder; rel: this folder inside it (no symlinks);
+   * readonly: nothing under it may change (ERRNO_ROFS).
+   */
+  constructor(
+    private readonly root: string,
+    private readonly rel: string,
+    private readonly guestName?: string,
+    private readonly readonly = false,
+  ) {
     super();
   }
 
-  /** Host path of a guest path relative to this folder, or null when it would leave the root. */
-  private resolve(path: string): string | null {
-    const joined = nodePath.normalize(nodePath.join(this.rel, path));
-    if (joined === ".." || joined.startsWith("../") || nodePath.isAbsolute(joined)) return null;
-    const host = nodePath.join(this.root, joined);
-    // Symlinks may point anywhere: follow them and check where they land.
-    try {
-      const real = fs.realpathSync(host);
-      if (real !== this.root && !real.startsWith(this.root + nodePath.sep)) return null;
-    } catch {
-      // Does not exist (yet): its parent decides.
-      const parent = nodePath.dirname(host);
-      try {
-        const realParent = fs.realpathSync(parent);
-        if (realParent !== this.root && !realParent.startsWith(this.root + nodePath.sep)) return null;
-      } catch {
-        /* the open itself reports ENOENT */
+  /**
+   * The host path of a guest path relative to this folder, every symlink on the way resolved by
+   * hand inside the root (the last component too when `followLast`), or the errno to return:
+   * NOTCAPABLE when `..` or a link would leave the root, LOOP after too many links. What is
+   * returned has no symlink in it but, at most, a last component that is not followed.
+   */
+  private resolve(path: string, followLast: boolean): { host: string } | { errno: number } {
+    const parts = this.rel === "." ? [] : this.rel.split("/");
+    let pending = path.split("/");
+    let links = 0;
+    while (pending.length > 0) {
+      const part = pending.shift()!;
+      if (part === "" || part === ".") continue;
+      if (part === "..") {
+        if (parts.length === 0) return { errno: wasi.ERRNO_NOTCAPABLE };
+        parts.pop();
+        continue;
       }
+      const last = pending.every((p) => p === "" || p === ".");
+      const host = nodePath.join(this.root, ...parts, part);
+      let st: fs.Stats | undefined;
+      try {
+        st = fs.lstatSync(host, { throwIfNoEntry: false });
+      } catch (e) {
+        return { errno: errnoOf(e) }; // e.g. ENOTDIR: a file on the way
+      }
+      if (st?.isSymbolicLink() && (!last || followLast)) {
+        if (++links > MAX_SYMLINKS) return { errno: wasi.ERRNO_LOOP };
+        let target: string;
+        try {
+          target = fs.readlinkSync(host);
+        } catch (e) {
+          return { errno: errnoOf(e) };
+        }
+        if (nodePath.isAbsolute(target)) {
+          const inside = nodePath.relative(this.root, target);
+          if (inside === ".." || inside.startsWith("../") || nodePath.isAbsolute(inside)) return { errno: wasi.ERRNO_NOTCAPABLE };
+          parts.length = 0;
+          target = inside;
+        }
+        pending = [...target.split("/"), ...pending];
+        continue;
+      }
+      parts.push(part);
     }
-    return host;
+    return { host: nodePath.join(this.root, ...parts) };
   }
 
   fd_prestat_get() {
@@ -154,34 +179,36 @@ class HostDir extends Fd {
     return { ret: 0, filestat: filestatOf(fs.statSync(nodePath.join(this.root, this.rel), { bigint: true })) };
   }
   path_filestat_get(flags: number, path: string) {
-    const host = this.resolve(path);
-    if (host === null) return { ret: wasi.ERRNO_NOTCAPABLE, filestat: null };
+    const r = this.resolve(path, (flags & LOOKUPFLAGS_SYMLINK_FOLLOW) !== 0);
+    if ("errno" in r) return { ret: r.errno, filestat: null };
     try {
-      const follow = (flags & LOOKUPFLAGS_SYMLINK_FOLLOW) !== 0;
-      const st = follow ? fs.statSync(host, { bigint: true }) : fs.lstatSync(host, { bigint: true });
-      return { ret: 0, filestat: filestatOf(st) };
+      return { ret: 0, filestat: filestatOf(fs.lstatSync(r.host, { bigint: true })) };
     } catch (e) {
       return { ret: errnoOf(e), filestat: null };
     }
   }
-  path_open(_dirflags: number, path: string, oflags: number, rights: bigint, _inheriting: bigint, fdflags: number) {
-    const host = this.resolve(path);
-    if (host === null) return { ret: wasi.ERRNO_NOTCAPABLE, fd_obj: null };
+  path_open(dirflags: number, path: string, oflags: number, rights: bigint, _inheriting: bigint, fdflags: number) {
+    const r = this.resolve(path, (dirflags & LOOKUPFLAGS_SYMLINK_FOLLOW) !== 0);
+    if ("errno" in r) return { ret: r.errno, fd_obj: null };
+    const host = r.host;
     try {
-      const st = fs.statSync(host, { throwIfNoEntry: false });
+      const st = fs.lstatSync(host, { throwIfNoEntry: false });
       if (st?.isDirectory()) {
         if (oflags & (wasi.OFLAGS_CREAT | wasi.OFLAGS_TRUNC) && oflags & wasi.OFLAGS_EXCL) return { ret: wasi.ERRNO_EXIST, fd_obj: null };
-        return { ret: 0, fd_obj: new HostDir(this.root, nodePath.relative(this.root, host) || ".") };
+        return { ret: 0, fd_obj: new HostDir(this.root, nodePath.relative(this.root, host) || ".", undefined, this.readonly) };
       }
       if (oflags & wasi.OFLAGS_DIRECTORY) return { ret: st ? wasi.ERRNO_NOTDIR : wasi.ERRNO_NOENT, fd_obj: null };
       const write = (rights & BigInt(wasi.RIGHTS_FD_WRITE)) !== 0n;
       const read = (rights & BigInt(wasi.RIGHTS_FD_READ)) !== 0n;
+      const changes = write || (oflags & (wasi.OFLAGS_CREAT | wasi.OFLAGS_TRUNC)) !== 0 || (fdflags & wasi.FDFLAGS_APPEND) !== 0;
+      if (this.readonly && changes) return { ret: wasi.ERRNO_ROFS, fd_obj: null };
       let flags = write ? (read ? fs.constants.O_RDWR : fs.constants.O_WRONLY) : fs.constants.O_RDONLY;
       if (oflags & wasi.OFLAGS_CREAT) flags |= fs.constants.O_CREAT;
       if (oflags & wasi.OFLAGS_EXCL) flags |= fs.constants.O_EXCL;
       if (oflags & wasi.OFLAGS_TRUNC) flags |= fs.constants.O_TRUNC;
-      const fd = fs.openSync(host, flags, 0o644);
-      return { ret: 0, fd_obj: new HostFile(fd, (fdflags & wasi.FDFLAGS_APPEND) !== 0) };
+      // A link put in place since resolve() is not followed (ELOOP), wherever it points.
+      const fd = fs.openSync(host, flags | fs.constants.O_NOFOLLOW, 0o644);
+      return { ret: 0, fd_obj: new HostFile(fd, (fdflags & wasi.FDFLAGS_APPEND) !== 0, write) };
     } catch (e) {
       return { ret: errnoOf(e), fd_obj: null };
     }
@@ -213,12 +240,13 @@ class HostDir extends Fd {
     return this.onHost(path, (host) => fs.rmdirSync(host));
   }
 
-  /** Runs a host file operation on a guest path: a WASI errno, 0 on success. */
+  /** Runs a host file operation that changes a guest path (its last link not followed): a WASI errno, 0 on success. */
   private onHost(path: string, op: (host: string) => void): number {
-    const host = this.resolve(path);
-    if (host === null) return wasi.ERRNO_NOTCAPABLE;
+    if (this.readonly) return wasi.ERRNO_ROFS;
+    const r = this.resolve(path, false);
+    if ("errno" in r) return r.errno;
     try {
-      op(host);
+      op(r.host);
       return 0;
     } catch (e) {
       return errnoOf(e);
@@ -226,9 +254,12 @@ class HostDir extends Fd {
   }
 }
 
-/** Preopens host folder `hostPath` as `guestPath` for the guest. */
-export function hostPreopen(hostPath: string, guestPath: string): Fd {
+/**
+ * Preopens host folder `hostPath` as `guestPath` for the guest; with `readonly`, nothing under it
+ * can be created, changed or removed (the guest's /usr is mapped so).
+ */
+export function hostPreopen(hostPath: string, guestPath: string, options: { readonly?: boolean } = {}): Fd {
   const root = fs.realpathSync(hostPath);
   if (!fs.statSync(root).isDirectory()) throw new Error(`not a folder: ${hostPath}`);
-  return new HostDir(root, ".", guestPath);
+  return new HostDir(root, ".", guestPath, options.readonly ?? false);
 }

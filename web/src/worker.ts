@@ -30,7 +30,8 @@ async function exec(id: number, variant: Variant, args: string[], stdin: string,
   const module = modules[variant];
   if (!module) throw new Error(`the ${variant} module is not loaded`);
   post({ id, type: "progress", stage: "running" });
-  const preopens = Object.entries(mounts).map(([guest, tree]) => memoryPreopen(guest, tree));
+  // The guest's /usr (the Python stdlib, the remotemedia package) is read-only, as under Node and Wasmtime.
+  const preopens = Object.entries(mounts).map(([guest, tree]) => memoryPreopen(guest, tree, { readonly: guest === "/usr" }));
   const t0 = performance.now();
   const raw = await runCommandCaptured(module, { args, env, stdin: new TextEncoder().encode(stdin), preopens, threads });
   post({ id, type: "exited", ...raw, runMs: performance.now() - t0 });

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-import { hostPreopen, loadModule, memoryPreopen, openPackage, PackageError, parsePublicKey, runCommand, runPipeline, runPipelineRaw,
+import { hostPreopen, loadModule, memoryPreopen, openPackage, PackageError, parsePublicKey, readMemoryFile, runCommand, runPipeline, runPipelineRaw,
   RemoteMediaError } from "../dist/node.js";
 
 const repo = fileURLToPath(new URL("../..", import.meta.url));
@@ -157,6 +157,124 @@ test("the package reader notices any single changed byte of a signed package", a
       assert.notEqual(outcome, "trusted", `byte ${i} changed, still trusted`);
       assert.ok(outcome === "refused" || outcome === "untrusted", `byte ${i}: ${outcome}`);
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// ---- the sandbox: what a guest may change (issue #16)
+
+test("a dangling symlink in a host folder cannot make the guest create a file outside it", async () => {
+  const fs = await import("node:fs");
+  const root = mkdtempSync(join(tmpdir(), "rm-host-"));
+  try {
+    const inner = join(root, "inner");
+    fs.mkdirSync(inner);
+    writeFileSync(join(inner, "calc.json"), JSON.stringify(calculator));
+    fs.symlinkSync(join(root, "escaped.json"), join(inner, "out.json")); // dangling, pointing outside
+    fs.symlinkSync("../escaped-too.json", join(inner, "rel.json"));
+    fs.mkdirSync(join(inner, "sub"));
+    fs.symlinkSync(root, join(inner, "sub", "up")); // a folder link leaving the root, used as a path component
+    for (const out of ["out.json", "rel.json", "sub/up/via-folder.json"]) {
+      const err = [];
+      const r = await runCommand(module, {
+        args: ["run", "calc.json", "--input", "[1]", "-o", out, "--error-format", "json"],
+        stdout: () => {},
+        stderr: (b) => err.push(Buffer.from(b)),
+        preopens: [hostPreopen(inner, ".")],
+      });
+      assert.equal(r.exitCode, 3, out);
+      assert.equal(JSON.parse(Buffer.concat(err).toString()).error.code, "file_not_writable", out);
+    }
+    assert.deepEqual(fs.readdirSync(root).sort(), ["inner"]);
+    // A link that stays inside is followed.
+    fs.symlinkSync("sub/target.json", join(inner, "inside.json"));
+    const r = await runCommand(module, { args: ["run", "calc.json", "--input", "[1]", "-o", "inside.json"], stdout: () => {}, stderr: () => {},
+      preopens: [hostPreopen(inner, ".")] });
+    assert.equal(r.exitCode, 0);
+    assert.deepEqual(JSON.parse(readFileSync(join(inner, "sub", "target.json"), "utf8")).outputs, [12]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("a read-only folder (the guest's /usr) cannot be written, on the host or in memory", async () => {
+  const fs = await import("node:fs");
+  const root = mkdtempSync(join(tmpdir(), "rm-usr-"));
+  try {
+    writeFileSync(join(root, "calc.json"), JSON.stringify(calculator));
+    const enc = new TextEncoder();
+    const mounts = [
+      () => hostPreopen(root, "/usr", { readonly: true }),
+      () => memoryPreopen("/usr", { "calc.json": enc.encode(JSON.stringify(calculator)) }, { readonly: true }),
+    ];
+    for (const mount of mounts) {
+      for (const out of ["/usr/new.json", "/usr/calc.json"]) {
+        const usr = mount();
+        const err = [];
+        const r = await runCommand(module, {
+          args: ["run", "/usr/calc.json", "--input", "[1]", "-o", out, "--error-format", "json"],
+          stdout: () => {},
+          stderr: (b) => err.push(Buffer.from(b)),
+          preopens: [usr],
+        });
+        assert.equal(r.exitCode, 3, out);
+        assert.equal(JSON.parse(Buffer.concat(err).toString()).error.code, "file_not_writable", out);
+        if (usr.dir) {
+          assert.equal(readMemoryFile(usr, "new.json"), undefined);
+          assert.equal(JSON.parse(new TextDecoder().decode(readMemoryFile(usr, "calc.json"))).metadata.name, "calculator");
+        }
+      }
+    }
+    assert.deepEqual(fs.readdirSync(root), ["calc.json"]);
+    assert.equal(JSON.parse(readFileSync(join(root, "calc.json"), "utf8")).metadata.name, "calculator");
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("a failing stdout (a full disk, a closed pipe) fails the command with a named error, not the host", async () => {
+  for (const code of ["ENOSPC", "EPIPE"]) {
+    const err = [];
+    const r = await runCommand(module, {
+      args: ["run", "-", "--error-format", "json"],
+      stdin: new TextEncoder().encode(JSON.stringify({ manifest: calculator, input_data: [1] })),
+      stdout: () => {
+        throw Object.assign(new Error(code), { code });
+      },
+      stderr: (b) => err.push(Buffer.from(b)),
+    });
+    assert.equal(r.exitCode, 3, code);
+    assert.equal(r.trap, undefined);
+    const error = JSON.parse(Buffer.concat(err).toString()).error;
+    assert.equal(error.code, "stdout_not_writable");
+    assert.match(error.message, code === "ENOSPC" ? /No space left on device/ : /Broken pipe/);
+  }
+});
+
+test("the runner command survives a closed stdout and a non-blocking empty stdin", async () => {
+  const runner = join(repo, "tools/remotemedia-wasi");
+  const dir = mkdtempSync(join(tmpdir(), "rm-cli-"));
+  try {
+    writeFileSync(join(dir, "calc.json"), JSON.stringify(calculator));
+    const full = spawnSync("sh", ["-c", `node '${runner}' run calc.json --input '[1]' > /dev/full`], { cwd: dir, encoding: "utf8" });
+    assert.equal(full.status, 3, full.stderr);
+    assert.match(full.stderr, /cannot write the output to stdout: No space left on device/);
+    assert.doesNotMatch(full.stderr, /\n\s+at /); // no stack trace
+    // stdin: an empty pipe that is non-blocking (EAGAIN until the writer closes it).
+    const piped = spawnSync("python3", ["-c", `
+import fcntl, os, subprocess, sys, time
+r, w = os.pipe()
+fcntl.fcntl(r, fcntl.F_SETFL, fcntl.fcntl(r, fcntl.F_GETFL) | os.O_NONBLOCK)
+p = subprocess.Popen(["node", sys.argv[1], "validate", "-", "--error-format", "json"], stdin=r, stderr=subprocess.PIPE)
+os.close(r)
+time.sleep(0.3)
+os.write(w, b'{"version": "v1", "nodes": [{"id": "p", "node_type": "PassThrough"}]}')
+os.close(w)
+sys.stderr.write(p.communicate()[1].decode())
+sys.exit(p.returncode)
+`, runner], { cwd: dir, encoding: "utf8" });
+    assert.equal(piped.status, 0, piped.stderr);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
