@@ -2,14 +2,17 @@
 // reader must notice. The bad inputs that other zip tools make (traversal, links, compression,
 // duplicates, truncation) are in tests/package/check_packages.py, against the CLIs.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
 #include "core/files.hpp"
 #include "core/registry.hpp"
+#include "package/output_file.hpp"
 #include "package/package.hpp"
 
 namespace rm::pkg {
@@ -161,6 +164,80 @@ TEST_F(PackageTest, ExtractsEveryFileInsideTheFolderOnly) {
   EXPECT_EQ(slurp(dir_ + "/out/models/calc.json"), slurp(dir_ + "/calc.json"));
   // A second extraction into the same folder refuses to overwrite.
   EXPECT_FALSE(extract_package(*p, dir_ + "/out"));
+}
+
+// ---- what a package can do to its reader, and what pack can do to its inputs (issue #16) ------
+
+TEST_F(PackageTest, AnUntrustedPackageIsRefusedBeforeItsProvenanceIsParsed) {
+  // An unsigned package spent 100 s of CPU in its provenance before being refused: the caller's
+  // trust policy is asked first. The provenance here is not even JSON, and never looked at.
+  const std::string good = pack_calc("p.rmpkg", false);
+  auto zip = ZipReader::open_file(good);
+  ASSERT_TRUE(zip);
+  std::vector<ZipSource> files;
+  for (const ZipEntry& e : zip->entries()) {
+    auto data = zip->read_all(e);
+    ASSERT_TRUE(data);
+    files.push_back({e.name, "", *data});
+    if (e.name == "meta/provenance.json") files.back().data = Bytes(5, std::uint8_t('{'));
+  }
+  ASSERT_TRUE(write_zip(dir_ + "/bad.rmpkg", files));
+  VerifyOptions refuse_unsigned;
+  int asked = 0;
+  refuse_unsigned.accept = [&](const Package& p) -> Result<> {
+    ++asked;
+    if (p.trust == Trust::Unsigned) return fail(ErrorKind::InvalidInput, "untrusted_package", "not signed");
+    return {};
+  };
+  auto refused = open_package(dir_ + "/bad.rmpkg", refuse_unsigned);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, "untrusted_package");
+  EXPECT_EQ(asked, 1);
+  auto parsed = open_package(dir_ + "/bad.rmpkg", VerifyOptions{});  // no policy: parsed, and bad
+  ASSERT_FALSE(parsed);
+  EXPECT_NE(parsed.error().message.find("provenance.json is not a JSON object"), std::string::npos)
+      << parsed.error().message;
+}
+
+TEST_F(PackageTest, PackRefusesAnOutputThatIsOneOfItsInputs) {
+  for (const std::string& input : {dir_ + "/k.key", dir_ + "/calc.json", dir_ + "/wasm/remotemedia.wasm"}) {
+    const std::string before = slurp(input);
+    PackOptions o;
+    o.manifest_path = dir_ + "/calc.json";
+    o.wasm_dir = dir_ + "/wasm";
+    o.secret_key_path = dir_ + "/k.key";
+    o.output_path = input;
+    auto summary = pack(o);
+    ASSERT_FALSE(summary) << input;
+    EXPECT_EQ(summary.error().code, "output_is_input");
+    EXPECT_EQ(slurp(input), before) << input;
+  }
+}
+
+TEST_F(PackageTest, AnOutputFileNotCommittedLeavesTheOldFileAndNoTemporary) {
+  ASSERT_TRUE(write_file(dir_ + "/out.rmpkg", "old"));
+  {
+    auto out = OutputFile::create(dir_ + "/out.rmpkg", 0644);
+    ASSERT_TRUE(out);
+    ASSERT_TRUE(write_file(out->temp_path(), "half a package"));
+    EXPECT_EQ(slurp(dir_ + "/out.rmpkg"), "old");
+  }  // an error (or a kill) before commit()
+  EXPECT_EQ(slurp(dir_ + "/out.rmpkg"), "old");
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir_)) names.push_back(e.path().filename().string());
+  EXPECT_EQ(std::count_if(names.begin(), names.end(),
+                          [](const std::string& n) { return n.find("partial") != std::string::npos; }),
+            0);
+}
+
+TEST_F(PackageTest, ARewrittenSecretKeyIsPrivateWhateverTheOldFileWas) {
+  const std::string path = dir_ + "/k.key";
+  ASSERT_EQ(::chmod(path.c_str(), 0644), 0);
+  ASSERT_TRUE(write_file_whole(path, format_secret_key(key_), 0600));
+  struct stat st;
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_EQ(slurp(path), format_secret_key(key_));
 }
 
 TEST(Minisign, KeysRoundTripThroughTheirFiles) {

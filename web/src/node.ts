@@ -271,7 +271,8 @@ async function openPackageCommand(args: string[]): Promise<number | { pkg: RmPac
   const guestArgs: string[] = [command];
   const report = (code: string, message: string, exit: number) => {
     const type = exit === 2 ? "usage_error" : "invalid_input";
-    const line = jsonErrors ? JSON.stringify({ status: "error", error: { type, code, message } }) : `remotemedia: error: ${message}`;
+    // As natively: text from the package (names, ids) escaped for the terminal, never acted on.
+    const line = jsonErrors ? JSON.stringify({ status: "error", error: { type, code, message } }) : `remotemedia: error: ${printable(message)}`;
     tryWrite(2, new TextEncoder().encode(line + "\n"));
     return exit;
   };
