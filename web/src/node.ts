@@ -93,7 +93,7 @@ export async function main(argv: string[], build: WasiBuild): Promise<number> {
     } else if (a === "--threads" && i + 1 < argv.length) {
       const v = argv[++i];
       if (!/^[1-9][0-9]{0,2}$/.test(v)) {
-        process.stderr.write(`remotemedia-wasi: --threads needs a number from 1 to 999, not '${v}'\n`);
+        say(`remotemedia-wasi: --threads needs a number from 1 to 999, not '${v}'\n`);
         return 2;
       }
       threadCount = Number(v);
@@ -102,7 +102,7 @@ export async function main(argv: string[], build: WasiBuild): Promise<number> {
       const [host, guest] = spec.includes("::") ? spec.split("::", 2) : [spec, spec];
       dirs.push([host, guest]);
     } else if (a === "--runner-help") {
-      process.stdout.write(USAGE);
+      tryWrite(1, new TextEncoder().encode(USAGE));
       return 0;
     } else {
       break;
@@ -116,7 +116,7 @@ export async function main(argv: string[], build: WasiBuild): Promise<number> {
     try {
       preopens.push(hostPreopen(host, guest));
     } catch (e) {
-      process.stderr.write(`remotemedia-wasi: --dir ${host}: ${(e as Error).message}\n`);
+      say(`remotemedia-wasi: --dir ${host}: ${(e as Error).message}\n`);
       return 2;
     }
   }
@@ -129,7 +129,7 @@ export async function main(argv: string[], build: WasiBuild): Promise<number> {
     try {
       return await loadModule(path);
     } catch (e) {
-      process.stderr.write(`remotemedia-wasi: cannot load ${path}: ${(e as Error).message}\n` +
+      say(`remotemedia-wasi: cannot load ${path}: ${(e as Error).message}\n` +
         "  build it with: scripts/setup (or cmake --preset wasi && cmake --build --preset wasi)\n");
       return null;
     }
@@ -139,7 +139,7 @@ export async function main(argv: string[], build: WasiBuild): Promise<number> {
       args: commandArgs, stdin, env: { PWD: cwd }, stdout: out, stderr: err, preopens: [...preopens, ...extra],
       threads: nodeThreadHost(threadCount),
     });
-    if (r.trap) process.stderr.write(`remotemedia-wasi: the module trapped: ${r.trap}\n`);
+    if (r.trap) say(`remotemedia-wasi: the module trapped: ${r.trap}\n`);
     return r.exitCode;
   };
 
@@ -237,6 +237,11 @@ function writeAll(fd: number, bytes: Uint8Array): void {
       pause(1);
     }
   }
+}
+
+/** A runner message on stderr (a closed stderr is not an error worth a stack trace). */
+function say(text: string): void {
+  tryWrite(2, new TextEncoder().encode(text));
 }
 
 /** Writes what it can, where nothing more can be reported (stderr itself failing). */
