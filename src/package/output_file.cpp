@@ -21,6 +21,11 @@ std::unexpected<Error> not_writable(const std::string& path, int err) {
 }  // namespace
 
 Result<OutputFile> OutputFile::create(const std::string& final_path, mode_t mode) {
+  // The rename replaces whatever has the name: only ever a file (never /dev/stdout, a fifo, ...).
+  struct stat st;
+  if (::stat(open_path(final_path).c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+    return fail(ErrorKind::InvalidInput, "file_not_writable",
+                "cannot write '" + final_path + "': not a regular file (give a file name)");
   std::string temp = final_path + ".partial-XXXXXX";
   std::string host = open_path(temp);
   const int fd = ::mkstemp(host.data());  // mode 0600, never an existing file

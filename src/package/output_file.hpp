@@ -15,7 +15,8 @@ namespace rm::pkg {
 class OutputFile {
  public:
   // Creates the temporary file for `final_path` with `mode` (0600 for a secret key; 0644 is
-  // narrowed by the umask as a plain create would be).
+  // narrowed by the umask as a plain create would be). A `final_path` that exists must be a
+  // regular file (not a device or a fifo, which the rename would replace).
   static Result<OutputFile> create(const std::string& final_path, mode_t mode);
   OutputFile(OutputFile&& other) noexcept;
   OutputFile& operator=(OutputFile&&) = delete;
