@@ -94,6 +94,28 @@ test("embedded CPython imports a broad set of the standard library in Chromium",
   assert.deepEqual(JSON.parse(got.stdout).outputs, [modules]);
 });
 
+test("a pipeline's Python cannot change the guest /usr in the page either", async () => {
+  // Under Node the /usr a pipeline changed was what later runs trusted (issue #16): read-only everywhere.
+  const code = `class Probe:
+    def process(self, path):
+        try:
+            if path.endswith("/"):
+                open(path + "new.py", "w").close()
+            else:
+                with open(path, "a") as f:
+                    f.write("# changed")
+            return "written"
+        except OSError as e:
+            return type(e).__name__
+`;
+  const manifest = { version: "v1", nodes: [{ id: "probe", node_type: "PythonNode", params: { code, class: "Probe" } }] };
+  const paths = ["/usr/lib/remotemedia/remotemedia/__init__.py", "/usr/lib/remotemedia/remotemedia/"];
+  const got = await page.evaluate(async ({ manifest, paths }) =>
+    window.remoteMedia.exec(["run", "-", "--error-format", "json"], JSON.stringify({ manifest, input_data: paths })), { manifest, paths });
+  assert.equal(got.exitCode, 0, got.stderr);
+  assert.deepEqual(JSON.parse(got.stdout).outputs, ["OSError", "OSError"]);
+});
+
 test("the demo page runs a Python pipeline with the embedded CPython", async () => {
   await page.selectOption("#example", "text-processor.json");
   await page.click("#run");
