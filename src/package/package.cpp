@@ -193,7 +193,8 @@ Json provenance_json(const std::string& name, const std::map<std::string, std::s
     if (auto j = parse_json(*text); j && j->is_array()) third_party = std::move(*j);
   p.set("third_party", std::move(third_party));
   Json files = Json::object();
-  for (const auto& [file, digest] : digests) files.set(file, digest);
+  // Appended, not set(): the names are unique already (a map), and set() searches the object.
+  for (const auto& [file, digest] : digests) files.as_object().emplace_back(file, Json(digest));
   p.set("files", std::move(files));
   return p;
 }
