@@ -27,7 +27,7 @@ except ModuleNotFoundError as missing:
     if missing.name != __name__ + "._core":
         raise
 else:
-    __all__ += ["execute_pipeline", "execute_pipeline_with_input", "Pipeline", "NodeSpec"]
+    __all__ += ["execute_pipeline", "execute_pipeline_with_input", "Pipeline", "NodeSpec", "Session", "open_session"]
 
 
 def __getattr__(name):
@@ -36,6 +36,10 @@ def __getattr__(name):
         from . import pipeline
 
         return getattr(pipeline, name)
+    if name in ("Session", "open_session"):
+        from . import session
+
+        return getattr(session, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -283,6 +283,14 @@ class Pipeline:
         ``threads``: None or 0 for all cores, 1 to run serially."""
         return self.execute(inputs, threads=threads)["outputs"]
 
+    def session(self, *, threads=None, queue=8):
+        """Opens the pipeline as a session (remotemedia.session.Session): nodes open once, ``push``
+        items, ``outputs()`` as they come; leaving the ``with`` block (or ``close()``) ends the input.
+        ``queue``: items in flight before ``push`` blocks."""
+        from .session import Session
+
+        return Session(self.serialize(), threads=threads, base_dir=self.base_dir, queue=queue)
+
     def pack(self, path, *, sign=None, models=(), python_dir=None, wasm_dir=None):
         """Writes the pipeline as a .rmpkg package with the CLI's packer (``remotemedia pack``,
         docs/packages.md): the manifest, the WASI module it needs, Python's stdlib and files,

@@ -8,6 +8,8 @@
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
 
+#include <deque>
+#include <mutex>
 #include <utility>
 
 #include "core/pipeline.hpp"
@@ -145,6 +147,99 @@ nb::dict execute_manifest(nb::handle manifest, nb::handle inputs, int threads, c
   return response;
 }
 
+// A session (core/executor.hpp) kept open across calls: the graph loaded and its nodes opened
+// once, items pushed one at a time, outputs collected as the runtime produces them (on its
+// threads, without the GIL) and handed out as Python objects by take_outputs().
+class PySession {
+ public:
+  PySession(nb::handle manifest, int threads, const std::string& base_dir, std::size_t queue) {
+    start();
+    Json doc = manifest_from(manifest);
+    graph_ = std::make_unique<LoadedGraph>(load(doc, base_dir));
+    ExecutionOptions options;
+    options.threads = threads;
+    options.pipeline_dir = base_dir;
+    options.queue_batches = queue;
+    auto opened = [&] {
+      nb::gil_scoped_release release;  // Python nodes' constructors take the GIL themselves
+      return Session::open(graph_->graph, options, [this](std::vector<Value> batch) {
+        std::lock_guard lock(mutex_);
+        for (auto& v : batch) ready_.push_back(std::move(v));
+      });
+    }();
+    session_ = value_or_raise(std::move(opened), Stage::Run);
+  }
+
+  ~PySession() {
+    if (session_) {
+      nb::gil_scoped_release release;  // steps still running may be Python nodes
+      session_.reset();
+    }
+  }
+
+  void push(nb::handle item) {
+    if (!session_) raise(closed_error("push"), Stage::Run);
+    const std::size_t index = session_->items_pushed();
+    auto v = from_python(item.ptr(), "input item " + std::to_string(index));
+    if (!v) {
+      Error e = v.error();
+      e.kind = ErrorKind::InvalidInput;
+      e.field = "input[" + std::to_string(index) + "]";
+      e.item = static_cast<long long>(index);
+      raise(e, Stage::Inputs);
+    }
+    Value value =
+        v->is_json() ? value_or_raise(input_from_json(std::move(v->json()), index), Stage::Inputs) : std::move(*v);
+    auto pushed = [&] {
+      nb::gil_scoped_release release;  // push may wait for room (backpressure) or run the steps
+      return session_->push(std::move(value));
+    }();
+    if (!pushed) raise(pushed.error(), Stage::Run);
+  }
+
+  nb::list take_outputs() {
+    std::deque<Value> taken;
+    {
+      std::lock_guard lock(mutex_);
+      taken.swap(ready_);
+    }
+    nb::list out;
+    for (const Value& v : taken) {
+      nb::object item = nb::steal(to_python(v));
+      if (!item.is_valid()) throw nb::python_error();
+      out.append(item);
+    }
+    return out;
+  }
+
+  nb::list close() {
+    if (!session_) raise(closed_error("close"), Stage::Run);
+    pushed_at_close_ = session_->items_pushed();
+    auto closed = [&] {
+      nb::gil_scoped_release release;
+      auto r = session_->close();
+      session_.reset();
+      return r;
+    }();
+    if (!closed) raise(closed.error(), Stage::Run);
+    return take_outputs();
+  }
+
+  std::size_t items_pushed() const { return session_ ? session_->items_pushed() : pushed_at_close_; }
+  bool is_open() const { return session_ != nullptr; }
+
+ private:
+  static Error closed_error(const char* what) {
+    return fail(ErrorKind::Usage, "session_closed", std::string(what) + "() on a closed session").error();
+  }
+
+  std::unique_ptr<LoadedGraph> graph_;  // outlives the session
+  std::unique_ptr<Session> session_;
+  std::size_t pushed_at_close_ = 0;
+  std::mutex mutex_;
+  std::deque<Value> ready_;
+};
+
 nb::object to_object(const Json& j) {
   nb::object o = nb::steal(json_to_python(j));
   if (!o.is_valid()) throw nb::python_error();
@@ -175,6 +270,22 @@ NB_MODULE(_core, m) {
         "Runs a manifest (JSON text or a dict) on a list of input items and returns the response dict\n"
         "(status, outputs, execution_time_ms, graph_info). numpy arrays and remotemedia.Audio cross\n"
         "without copying, both ways; outputs that are arrays are read-only views of the runtime's buffers.");
+
+  nb::class_<PySession>(m, "Session",
+                        "An open pipeline (remotemedia.Pipeline.session() wraps it): push() items, take_outputs()\n"
+                        "what has come out so far, close() at end of input (returns the last outputs).")
+      .def(nb::init<nb::handle, int, const std::string&, std::size_t>(), nb::arg("manifest"), nb::kw_only(),
+           nb::arg("threads") = 0, nb::arg("base_dir") = ".", nb::arg("queue") = 8,
+           "Loads the manifest and opens its nodes once. threads: 0 for all cores, 1 serial (each push\n"
+           "then runs the item through the pipeline before it returns). queue: pushed items not yet\n"
+           "through the pipeline before push() blocks (backpressure).")
+      .def("push", &PySession::push, nb::arg("item").none(),
+           "Pushes one input item; blocks while `queue` items are in flight. A node's failure raises\n"
+           "here (or in close()) as a PipelineError subclass.")
+      .def("take_outputs", &PySession::take_outputs, "The outputs produced since the last call, in order.")
+      .def("close", &PySession::close, "End of input: flushes and closes the nodes; returns the remaining outputs.")
+      .def_prop_ro("items_pushed", &PySession::items_pushed)
+      .def_prop_ro("is_open", &PySession::is_open);
 
   m.def(
       "validate",
