@@ -140,7 +140,7 @@ Result<WhisperTranscript> WhisperModel::transcribe(std::span<const float> sample
   wp.print_realtime = false;
   wp.print_special = false;
   wp.print_timestamps = false;
-  wp.temperature_inc = 0;  // deterministic: no temperature fallback
+  if (!options.fallback) wp.temperature_inc = 0;  // deterministic: no temperature fallback
   wp.no_context = true;
   wp.token_timestamps = options.words;
   if (!options.prompt.empty()) wp.initial_prompt = options.prompt.c_str();
@@ -148,7 +148,8 @@ Result<WhisperTranscript> WhisperModel::transcribe(std::span<const float> sample
   // 50 encoder frames per second (WHISPER_SAMPLE_RATE / 320).
   wp.audio_ctx = audio_ctx_;
   if (audio_ctx_ == -1)
-    wp.audio_ctx = std::clamp(static_cast<int>((samples.size() + 319) / 320), 1, whisper_n_audio_ctx(ctx_));
+    wp.audio_ctx = std::clamp(std::max(static_cast<int>((samples.size() + 319) / 320), options.min_audio_ctx), 1,
+                              whisper_n_audio_ctx(ctx_));
   if (suppress_eot_) {
     // Synthetic test models never end on their own: only max_tokens stops them.
     wp.logits_filter_callback = [](whisper_context* c, whisper_state*, const whisper_token_data*, int, float* logits,

@@ -1,0 +1,151 @@
+// The commit policy of streaming transcription, after Whisper-Streaming (Macháček et al. 2023,
+// "Turning Whisper into Real-Time Transcription System"): the same growing audio buffer is
+// transcribed again at every step, and a word is committed once `n` consecutive hypotheses agree
+// on it (LocalAgreement-n: the longest common prefix of the last n hypotheses, after what is
+// already committed). What is not yet committed is the partial text, which may still change.
+//
+// Words carry times in seconds from the start of the stream. The policy knows nothing of Whisper:
+// StreamingWhisperNode feeds it, and trims its audio buffer where trim_point() says.
+#pragma once
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace rm {
+
+struct TimedWord {
+  std::string text;  // as transcribed, with its leading space
+  double start = 0, end = 0;
+};
+
+class LocalAgreement {
+ public:
+  explicit LocalAgreement(int n = 2) : n_(std::max(1, n)) {}
+
+  // A new hypothesis for the audio buffer, which starts at `buffer_start`. Returns the words it
+  // commits (possibly none); partial() is then the rest of this hypothesis.
+  std::vector<TimedWord> insert(std::vector<TimedWord> hypothesis) {
+    std::vector<TimedWord> fresh = after_committed(std::move(hypothesis));
+    history_.push_back(fresh);
+    if (history_.size() > static_cast<std::size_t>(n_)) history_.erase(history_.begin());
+    std::vector<TimedWord> out;
+    if (history_.size() < static_cast<std::size_t>(n_)) return out;
+    // The longest prefix every kept hypothesis shares; the newest one's spelling and times.
+    std::size_t agreed = fresh.size();
+    for (const auto& h : history_) {
+      std::size_t i = 0;
+      while (i < agreed && i < h.size() && same_word(h[i], fresh[i])) ++i;
+      agreed = i;
+    }
+    out.assign(fresh.begin(), fresh.begin() + static_cast<std::ptrdiff_t>(agreed));
+    commit(out);
+    return out;
+  }
+
+  // End of the stream: whatever the last hypothesis holds is committed.
+  std::vector<TimedWord> finish() {
+    std::vector<TimedWord> out = partial();
+    commit(out);
+    history_.clear();
+    return out;
+  }
+
+  // The newest hypothesis after the committed words.
+  std::vector<TimedWord> partial() const { return history_.empty() ? std::vector<TimedWord>{} : history_.back(); }
+
+  // The audio before `time` is dropped from the buffer: committed words that end by then move to
+  // the prompt (prompt()), the rest stay to be matched against the next hypotheses.
+  void trim(double time) {
+    auto keep = std::find_if(in_buffer_.begin(), in_buffer_.end(), [&](const TimedWord& w) { return w.end > time; });
+    for (auto it = in_buffer_.begin(); it != keep; ++it) before_buffer_ += it->text;
+    in_buffer_.erase(in_buffer_.begin(), keep);
+    if (before_buffer_.size() > kPromptChars) before_buffer_.erase(0, before_buffer_.size() - kPromptChars);
+  }
+
+  double last_committed_end() const { return last_end_; }
+  // Committed text that is no longer in the audio buffer (its last 200 characters): the prompt.
+  const std::string& prompt() const { return before_buffer_; }
+
+  // Whisper on a short window may loop ("not to ask not to ask ..."): the hypothesis is cut after
+  // the first copy of a phrase of 2 to 8 words that follows itself at once.
+  static void cut_loops(std::vector<TimedWord>& words) {
+    for (std::size_t i = 0; i < words.size(); ++i)
+      for (std::size_t n = 2; n <= 8 && i + 2 * n <= words.size(); ++n)
+        if (std::equal(words.begin() + static_cast<std::ptrdiff_t>(i),
+                       words.begin() + static_cast<std::ptrdiff_t>(i + n),
+                       words.begin() + static_cast<std::ptrdiff_t>(i + n), same_word)) {
+          words.resize(i + n);
+          return;
+        }
+  }
+
+  // "hello," and " Hello" are the same word: case, spaces and punctuation aside.
+  static std::string normalized(const std::string& word) {
+    std::string out;
+    for (unsigned char c : word)
+      if (std::isalnum(c) || c >= 0x80) out += static_cast<char>(std::tolower(c));
+    return out;
+  }
+
+ private:
+  static constexpr std::size_t kPromptChars = 200;
+
+  static bool same_word(const TimedWord& a, const TimedWord& b) { return normalized(a.text) == normalized(b.text); }
+
+  void commit(const std::vector<TimedWord>& words) {
+    if (words.empty()) return;
+    in_buffer_.insert(in_buffer_.end(), words.begin(), words.end());
+    last_end_ = std::max(last_end_, words.back().end);
+    // The kept hypotheses lose the committed prefix too.
+    for (auto& h : history_)
+      h.erase(h.begin(), h.begin() + static_cast<std::ptrdiff_t>(std::min(h.size(), words.size())));
+  }
+
+  // The words of a new hypothesis that come after the committed ones. The buffer's audio still
+  // holds the committed words that were not trimmed away, so the hypothesis starts with them, as
+  // Whisper hears them this time: they are cut where the tail of the committed words (up to 3
+  // words) is found, nearest to where it should end. When it is not there, they are cut by time,
+  // as Whisper-Streaming does: words starting before the last commit ended, then any 1- to 5-word
+  // overlap of the committed tail with the head of what is left.
+  std::vector<TimedWord> after_committed(std::vector<TimedWord> words) const {
+    const std::size_t c = in_buffer_.size();
+    for (std::size_t m = std::min<std::size_t>(3, c); m >= 1; --m) {
+      std::ptrdiff_t best = -1;
+      for (std::size_t end = m; end <= words.size(); ++end) {
+        if (!std::equal(in_buffer_.end() - static_cast<std::ptrdiff_t>(m), in_buffer_.end(),
+                        words.begin() + static_cast<std::ptrdiff_t>(end - m), same_word))
+          continue;
+        const auto off = [&](std::size_t e) { return e > c ? e - c : c - e; };
+        if (off(end) <= 2 && (best < 0 || off(end) < off(static_cast<std::size_t>(best))))
+          best = static_cast<std::ptrdiff_t>(end);
+      }
+      if (best >= 0) {
+        words.erase(words.begin(), words.begin() + best);
+        return words;
+      }
+    }
+    words.erase(words.begin(), std::find_if(words.begin(), words.end(),
+                                            [&](const TimedWord& w) { return w.start > last_end_ - 0.1; }));
+    if (!words.empty() && std::abs(words.front().start - last_end_) < 1.0) {
+      for (std::size_t k = std::min<std::size_t>({5, c, words.size()}); k >= 1; --k) {
+        if (std::equal(in_buffer_.end() - static_cast<std::ptrdiff_t>(k), in_buffer_.end(), words.begin(), same_word)) {
+          words.erase(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(k));
+          break;
+        }
+      }
+    }
+    return words;
+  }
+
+  int n_;
+  std::vector<std::vector<TimedWord>> history_;  // the last n hypotheses, after the committed words
+  std::vector<TimedWord> in_buffer_;             // committed words whose audio is still in the buffer
+  std::string before_buffer_;                    // committed text before the buffer (the prompt)
+  double last_end_ = 0;
+};
+
+}  // namespace rm

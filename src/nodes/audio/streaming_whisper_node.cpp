@@ -1,0 +1,231 @@
+// StreamingWhisperNode: live transcription of audio that arrives in chunks (16 kHz mono, any
+// chunk size), after Whisper-Streaming. Every `step` seconds of new audio (or, with keep_up, as
+// much audio as came during the last transcription, if more) it transcribes its
+// whole buffer again (overlapping windows: the buffer keeps the audio since the last trim), and
+// commits the words the last `agreement` hypotheses agree on (LocalAgreement-n,
+// local_agreement.hpp). The buffer is trimmed at the end of a committed segment once it is longer
+// than `buffer_trim` seconds, and at the last committed word beyond `max_buffer`. Committed text
+// that left the buffer is the decoder's prompt.
+//
+// Output items, in order:
+//   {"type": "committed", "text", "words": [{"text", "start", "end"}], "start", "end", "audio_time"}
+//   {"type": "partial", "text", "start", "end", "audio_time"}   (the rest of the newest hypothesis)
+// Times are seconds from the start of the stream; audio_time is how much audio had arrived.
+// Committed texts, concatenated, are the transcript (each word keeps its leading space). At end
+// of input the rest of the audio is transcribed and everything left is committed.
+#include <algorithm>
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "core/registry.hpp"
+#include "nodes/audio/local_agreement.hpp"
+#include "nodes/audio/whisper_model.hpp"
+
+namespace rm {
+namespace {
+
+// Whisper's annotations for what is not speech ("[BLANK_AUDIO]", "(music)") are not words.
+bool is_annotation(const std::string& text) {
+  const auto first = text.find_first_not_of(' ');
+  return first != std::string::npos && (text[first] == '[' || text[first] == '(');
+}
+
+class StreamingWhisperNode final : public Node {
+ public:
+  Result<> open(const Params& p, const NodeContext& ctx) override {
+    step_ = p.number("step");
+    trim_ = p.number("buffer_trim");
+    max_ = p.number("max_buffer");
+    partial_ = p.boolean("partial");
+    keep_up_ = p.boolean("keep_up");
+    fallback_ = p.boolean("fallback");
+    if (p.number("min_window") < 0 || p.number("min_window") > 30)
+      return fail(ErrorKind::InvalidInput, "invalid_param_value", "min_window must be 0 to 30 seconds");
+    min_ctx_ = std::max(1, static_cast<int>(p.number("min_window") * 50));
+    const auto n = p.integer("agreement");
+    if (step_ <= 0 || step_ > 30)
+      return fail(ErrorKind::InvalidInput, "invalid_param_value", "step must be more than 0 and at most 30 seconds");
+    if (max_ <= 0 || max_ > 30)
+      return fail(ErrorKind::InvalidInput, "invalid_param_value",
+                  "max_buffer must be more than 0 and at most 30 seconds (Whisper's window)");
+    if (trim_ <= 0 || trim_ > max_)
+      return fail(ErrorKind::InvalidInput, "invalid_param_value",
+                  "buffer_trim must be more than 0 and at most max_buffer (" + Json(max_).dump() + ")");
+    if (n < 1 || n > 10)
+      return fail(ErrorKind::InvalidInput, "invalid_param_value", "agreement must be 1 to 10 hypotheses");
+    agreement_ = LocalAgreement(static_cast<int>(n));
+    return model_.open(p, ctx);
+  }
+
+  Result<> process(Value item, Emitter& out) override {
+    RM_TRY(a, whisper_audio(item));
+    const auto samples = a->view();
+    buffer_.insert(buffer_.end(), samples.begin(), samples.end());
+    received_ += samples.size();
+    pending_ += samples.size();
+    if (static_cast<double>(pending_) < std::max(step_, lag_) * kWhisperSampleRate) return {};
+    return transcribe(out, false);
+  }
+
+  Result<> flush(Emitter& out) override {
+    if (pending_ > 0) RM_CHECK(transcribe(out, true));
+    emit_committed(agreement_.finish(), out);
+    return {};
+  }
+
+  void close() override { model_.close(); }
+
+ private:
+  double seconds(std::size_t samples) const { return static_cast<double>(samples) / kWhisperSampleRate; }
+
+  Result<> transcribe(Emitter& out, bool last) {
+    pending_ = 0;
+    TranscribeOptions options;
+    options.words = true;
+    options.prompt = agreement_.prompt();
+    options.min_audio_ctx = min_ctx_;
+    options.fallback = fallback_;
+    const auto t0 = std::chrono::steady_clock::now();
+    RM_TRY(t, model_.transcribe(buffer_, options));
+    if (keep_up_) lag_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::vector<TimedWord> hypothesis;
+    std::vector<double> segment_ends;
+    const double audio_end = seconds(buffer_.size());
+    for (const auto& seg : t.segments) {
+      for (const auto& w : seg.words)
+        // Words placed after the end of the audio were made up from the window's padding.
+        if (!is_annotation(w.text) && !LocalAgreement::normalized(w.text).empty() && w.start < audio_end)
+          hypothesis.push_back({w.text, buffer_start_ + w.start, buffer_start_ + w.end});
+      segment_ends.push_back(buffer_start_ + seg.end);
+    }
+    LocalAgreement::cut_loops(hypothesis);
+    emit_committed(agreement_.insert(std::move(hypothesis)), out);
+    if (last) return {};
+    if (partial_) {
+      const auto rest = agreement_.partial();
+      Json p = Json::object();
+      p.set("type", "partial");
+      p.set("text", text_of(rest));
+      p.set("start", rest.empty() ? agreement_.last_committed_end() : rest.front().start);
+      p.set("end", rest.empty() ? agreement_.last_committed_end() : rest.back().end);
+      p.set("audio_time", seconds(received_));
+      out.emit(std::move(p));
+    }
+    trim(segment_ends, out);
+    return {};
+  }
+
+  // Beyond buffer_trim: cut at the last segment end (not the last segment's) that is committed.
+  // Beyond max_buffer: cut at the last committed word, or, with nothing committed, commit the
+  // hypothesis as it is and start afresh.
+  void trim(const std::vector<double>& segment_ends, Emitter& out) {
+    const double length = seconds(buffer_.size());
+    if (length <= trim_) return;
+    const double committed = agreement_.last_committed_end();
+    double cut = buffer_start_;
+    for (std::size_t i = 0; i + 1 < segment_ends.size(); ++i)
+      if (segment_ends[i] <= committed) cut = std::max(cut, segment_ends[i]);
+    if (cut <= buffer_start_ && length > max_) cut = std::max(buffer_start_, committed);
+    if (cut <= buffer_start_ && length > max_) {
+      cut = buffer_start_ + length;
+      emit_committed(agreement_.finish(), out);  // no agreement in max_buffer seconds: take the newest
+    }
+    if (cut <= buffer_start_) return;
+    const auto drop = std::min(buffer_.size(), static_cast<std::size_t>((cut - buffer_start_) * kWhisperSampleRate));
+    buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(drop));
+    buffer_start_ += seconds(drop);
+    agreement_.trim(buffer_start_);
+  }
+
+  static std::string text_of(const std::vector<TimedWord>& words) {
+    std::string text;
+    for (const auto& w : words) text += w.text;
+    return text;
+  }
+
+  void emit_committed(const std::vector<TimedWord>& words, Emitter& out) {
+    if (words.empty()) return;
+    Json list = Json::array();
+    for (const auto& w : words) {
+      Json j = Json::object();
+      j.set("text", w.text);
+      j.set("start", w.start);
+      j.set("end", w.end);
+      list.push_back(std::move(j));
+    }
+    Json c = Json::object();
+    c.set("type", "committed");
+    c.set("text", text_of(words));
+    c.set("words", std::move(list));
+    c.set("start", words.front().start);
+    c.set("end", words.back().end);
+    c.set("audio_time", seconds(received_));
+    out.emit(std::move(c));
+  }
+
+  WhisperModel model_;
+  LocalAgreement agreement_;
+  double step_ = 1, trim_ = 15, max_ = 25;
+  bool partial_ = true;
+  bool keep_up_ = true;
+  int min_ctx_ = 1;
+  bool fallback_ = false;
+  double lag_ = 0;  // seconds the last transcription took (keep_up): the audio that came meanwhile
+  std::vector<float> buffer_;
+  double buffer_start_ = 0;                 // stream time of buffer_[0], in seconds
+  std::size_t received_ = 0, pending_ = 0;  // samples: all, and since the last transcription
+};
+
+NodeInfo streaming_whisper_node_info();
+RM_REGISTER_NODE(StreamingWhisperNode, streaming_whisper_node_info());
+
+NodeInfo streaming_whisper_node_info() {
+  std::vector<ParamSpec> params = whisper_param_specs();
+  for (auto& p : params)
+    if (p.name == "audio_ctx") p.default_value = Json(-1);  // the buffer is short: encode just that
+  params.push_back(ParamSpec{.name = "step",
+                             .type = ParamType::Number,
+                             .default_value = Json(1.0),
+                             .doc = "seconds of new audio between transcriptions of the buffer"});
+  params.push_back(ParamSpec{.name = "agreement",
+                             .type = ParamType::Integer,
+                             .default_value = Json(2),
+                             .doc = "commit what this many consecutive hypotheses agree on (LocalAgreement-n)"});
+  params.push_back(ParamSpec{.name = "buffer_trim",
+                             .type = ParamType::Number,
+                             .default_value = Json(15.0),
+                             .doc = "seconds of buffer after which it is cut at the end of a committed segment"});
+  params.push_back(ParamSpec{.name = "max_buffer",
+                             .type = ParamType::Number,
+                             .default_value = Json(25.0),
+                             .doc = "most seconds of buffer (at most 30); beyond, cut at the last committed word"});
+  params.push_back(ParamSpec{.name = "min_window",
+                             .type = ParamType::Number,
+                             .default_value = Json(0.0),
+                             .doc = "with audio_ctx -1, encode at least this many seconds (0: just the buffer)"});
+  params.push_back(ParamSpec{.name = "fallback",
+                             .type = ParamType::Bool,
+                             .default_value = Json(false),
+                             .doc = "decode again at a higher temperature when a hypothesis repeats itself "
+                                    "(whisper.cpp's entropy check; on jfk.wav it delays commits by seconds)"});
+  params.push_back(ParamSpec{.name = "keep_up",
+                             .type = ParamType::Bool,
+                             .default_value = Json(true),
+                             .doc =
+                                 "when a transcription takes longer than `step`, wait for that much new audio before "
+                                 "the next (stays real time on a slow machine; the outputs then depend on its speed); "
+                                 "false: every `step` seconds of audio, reproducibly"});
+  params.push_back(ParamSpec{.name = "partial",
+                             .type = ParamType::Bool,
+                             .default_value = Json(true),
+                             .doc = "also emit the uncommitted rest of each hypothesis"});
+  NodeInfo info{"StreamingWhisperNode",
+                "Live speech to text: re-transcribes a growing buffer, commits what consecutive hypotheses agree on.",
+                "audio", std::move(params), [] { return std::make_unique<StreamingWhisperNode>(); }};
+  info.feature = "whisper";
+  return info;
+}
+
+}  // namespace
+}  // namespace rm
