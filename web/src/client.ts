@@ -1,5 +1,6 @@
 // The page's side of the browser runner: a typed API over the worker, with progress events.
-import { pipelineArgs, pipelineRequest, resultOf, type PipelineResult, type RawRun } from "./pipeline.js";
+import { parseError, pipelineArgs, pipelineRequest, resultOf, RemoteMediaError, type PipelineResult, type RawRun } from "./pipeline.js";
+import { createPipe, PipeWriter } from "./pipe.js";
 import { checkTrust, openPackage, packageMounts, type RmPackage } from "./package.js";
 import type { Mounts, Stage, Variant, WorkerRequest, WorkerResponse } from "./protocol.js";
 import type { FileTree } from "./memfs.js";
@@ -40,6 +41,87 @@ export interface RunOutcome {
   timings: Timings;
 }
 
+export interface SessionOptions {
+  /** More in-memory folders by guest path (models, say); the manifest itself is /session/manifest.json. */
+  mounts?: Mounts;
+  env?: Record<string, string>;
+  /** Bytes of items the pipe holds before push() waits (a power of two; default 1 MiB). */
+  capacity?: number;
+}
+
+/**
+ * An open pipeline in its own worker (its own wasm instance): the nodes opened once, items pushed
+ * one by one, each output handed to onOutput as soon as the module prints it. It is the CLI's
+ * `run MANIFEST --stream` reading its stdin from a shared pipe (pipe.ts).
+ */
+export class RemoteMediaSession {
+  private listeners: ((output: unknown, line: string) => void)[] = [];
+  private partial = "";
+  private ended: RemoteMediaError | null = null;
+  private encoder = new TextEncoder();
+
+  /** @internal Made by RemoteMediaRunner.openSession. */
+  constructor(
+    private worker: Worker,
+    private writer: PipeWriter,
+    /** Resolves with how the command ended. */
+    readonly finished: Promise<RawRun & { runMs: number }>,
+  ) {
+    finished.then((raw) => {
+      if (raw.exitCode !== 0) this.ended = parseError(raw);
+    });
+  }
+
+  /** Calls `listener` with each output (parsed) and its JSON line, in order. */
+  onOutput(listener: (output: unknown, line: string) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** @internal The module's stdout, as it comes. */
+  feed(text: string): void {
+    this.partial += text;
+    const lines = this.partial.split("\n");
+    this.partial = lines.pop()!;
+    for (const line of lines) {
+      if (!line) continue;
+      const output = JSON.parse(line) as unknown;
+      for (const l of this.listeners) l(output, line);
+    }
+  }
+
+  /**
+   * Pushes one input item (a JSON value, or the audio form of docs/data.md). Resolves once the item
+   * is in the pipe; waits while the pipe is full (backpressure). Rejects with the session's
+   * RemoteMediaError once it has ended on an error.
+   */
+  push(item: unknown): Promise<void> {
+    return this.pushJson(JSON.stringify(item));
+  }
+
+  /** pushJson: the item as JSON text (numbers keep their spelling); one line. */
+  async pushJson(text: string): Promise<void> {
+    if (this.ended) throw this.ended;
+    if (text.includes("\n")) throw new Error("an item's JSON text must be one line");
+    await this.writer.write(this.encoder.encode(text + "\n"));
+  }
+
+  /**
+   * End of input: the nodes flush (their last outputs reach onOutput), close, and the worker ends.
+   * Rejects with a RemoteMediaError when a node failed (the outputs before it were delivered).
+   */
+  async close(): Promise<void> {
+    this.writer.close();
+    const raw = await this.finished;
+    this.worker.terminate();
+    if (raw.exitCode !== 0) throw parseError(raw);
+  }
+
+  /** Ends the session at once, without flushing. */
+  terminate(): void {
+    this.worker.terminate();
+  }
+}
+
 export interface ProgressDetail {
   stage: Stage;
 }
@@ -76,6 +158,9 @@ export class RemoteMediaRunner extends EventTarget {
   private python?: { moduleUrl: string; usrUrl: string };
   private trustedKeys: string[];
   private packageModules = new Set<Variant>();
+  private workerUrl: string | URL;
+  /** The compiled modules, for the workers of sessions. */
+  private compiled: Partial<Record<Variant, WebAssembly.Module>> = {};
   /** The Python-enabled build this browser gets (threads, relaxed SIMD or plain; see pickPythonModule). */
   get pythonModuleUrl(): string | undefined {
     return this.python?.moduleUrl;
@@ -92,6 +177,7 @@ export class RemoteMediaRunner extends EventTarget {
         moduleUrl: new URL(pickPythonModule(options.python), globalThis.location?.href).href,
         usrUrl: new URL(options.python.usrUrl, globalThis.location?.href).href.replace(/\/?$/, "/"),
       };
+    this.workerUrl = options.workerUrl;
     this.worker = new Worker(options.workerUrl, { type: "module" });
     this.worker.onmessage = (event: MessageEvent<WorkerResponse>) => {
       const m = event.data;
@@ -125,6 +211,7 @@ export class RemoteMediaRunner extends EventTarget {
   private async fetchAndCompile(): Promise<void> {
     const t0 = performance.now();
     const { module, bytes, fetchMs } = await this.compile(this.moduleUrl, true);
+    this.compiled.plain = module;
     const m = await this.request({ type: "load", variant: "plain", module });
     if (m.type === "failed") throw new Error(m.message);
     const compileMs = performance.now() - t0 - fetchMs;
@@ -163,6 +250,7 @@ export class RemoteMediaRunner extends EventTarget {
           return [path, new Uint8Array(await r.arrayBuffer())] as const;
         }),
       ]);
+      this.compiled.python = module;
       const m = await this.request({ type: "load", variant: "python", module });
       if (m.type === "failed") throw new Error(m.message);
       return { "/usr": Object.fromEntries(files) };
@@ -194,6 +282,67 @@ export class RemoteMediaRunner extends EventTarget {
   async run(manifest: object | string, inputs: unknown[] | string, mounts: Mounts = {}): Promise<RunOutcome> {
     const raw = await this.exec(pipelineArgs(), pipelineRequest(manifest, inputs), mounts);
     return { result: resultOf(raw), stdout: raw.stdout, timings: raw.timings };
+  }
+
+  /**
+   * Opens a session: the pipeline's nodes open once (models load once) in a worker of its own that
+   * keeps its wasm instance until close(). Resolves once the nodes are open; rejects with a
+   * RemoteMediaError when the manifest is refused or a node fails to open. Needs SharedArrayBuffer
+   * (a cross-origin isolated page, as tools/serve serves it). Pipelines with Python or Whisper
+   * nodes run in the Python-enabled module, as run() does.
+   *
+   *   const s = await runner.openSession(manifest);
+   *   s.onOutput((out) => console.log(out));
+   *   await s.push(1); await s.push(2);
+   *   await s.close();
+   */
+  async openSession(manifest: object | string, options: SessionOptions = {}): Promise<RemoteMediaSession> {
+    await this.load();
+    const manifestText = typeof manifest === "string" ? manifest : JSON.stringify(manifest);
+    const mounts: Mounts = { ...options.mounts };
+    mounts["/session"] = { ...mounts["/session"], "manifest.json": new TextEncoder().encode(manifestText) };
+    const args = ["run", "/session/manifest.json", "--stream", "--error-format", "json"];
+    const env = { PWD: "/session", ...options.env };
+    const attempt = async (variant: Variant, extra: Mounts) => {
+      const worker = new Worker(this.workerUrl, { type: "module" });
+      const input = createPipe(options.capacity);
+      const writer = new PipeWriter(input);
+      let session: RemoteMediaSession | null = null;
+      let opened!: (m: WorkerResponse | null) => void;
+      const open = new Promise<WorkerResponse | null>((resolve) => (opened = resolve));
+      let exited!: (raw: RawRun & { runMs: number }) => void;
+      const finished = new Promise<RawRun & { runMs: number }>((resolve) => (exited = resolve));
+      worker.onmessage = (event: MessageEvent<WorkerResponse>) => {
+        const m = event.data;
+        if (m.type === "opened") opened(null);
+        else if (m.type === "output") session?.feed(m.text);
+        else if (m.type === "exited" || m.type === "failed") {
+          const raw = m.type === "exited" ? { exitCode: m.exitCode, stdout: "", stderr: m.stderr, runMs: m.runMs }
+            : { exitCode: 5, stdout: "", stderr: JSON.stringify({ status: "error", error: { type: "internal_error", code: "worker_failed", message: m.message } }), runMs: 0 };
+          exited(raw);
+          opened(m);
+        }
+      };
+      worker.onerror = (e) => {
+        const raw = { exitCode: 5, stdout: "", stderr: JSON.stringify({ status: "error", error: { type: "internal_error", code: "worker_failed", message: e.message || "the session worker failed" } }), runMs: 0 };
+        exited(raw);
+        opened({ id: 2, type: "failed", message: e.message || "the session worker failed" });
+      };
+      worker.postMessage({ id: 1, type: "load", variant, module: this.compiled[variant]! } satisfies WorkerRequest);
+      worker.postMessage({ id: 2, type: "session", variant, args, input, mounts: { ...mounts, ...extra }, env } satisfies WorkerRequest);
+      session = new RemoteMediaSession(worker, writer, finished);
+      const first = await open;
+      if (first === null) return { session, raw: null }; // the nodes are open
+      worker.terminate();
+      return { session: null, raw: await finished };
+    };
+    let r = await attempt("plain", {});
+    if (r.raw && this.python && r.raw.exitCode === 3 && /unknown node type|has no Python support/.test(r.raw.stderr)) {
+      const usr = await this.loadPython();
+      r = await attempt("python", usr);
+    }
+    if (r.raw) throw parseError(r.raw);
+    return r.session!;
   }
 
   /** Trusts one more signer (a minisign .pub text or its base64 line) for packages opened from now on. */

@@ -1,7 +1,7 @@
 // One WASI preview1 host for every place the module runs: the browser (in a Web Worker) and
 // Node (tools/remotemedia-wasi, tests). It is @bjorn3/browser_wasi_shim, a pure-JS host: Node's
 // built-in WASI was seen to crash once a module's memory grows, and this one does not.
-import { ConsoleStdout, Fd, File, OpenFile, WASI, WASIProcExit } from "@bjorn3/browser_wasi_shim";
+import { ConsoleStdout, Fd, File, OpenFile, WASI, WASIProcExit, wasi } from "@bjorn3/browser_wasi_shim";
 import { errnoOf } from "./errno.js";
 import { Threads, threadsInfo, type ThreadHost } from "./threads.js";
 
@@ -21,11 +21,33 @@ class OutputFd extends ConsoleStdout {
   }
 }
 
+/**
+ * A stdin read as the command asks for it (a session's items as they come): read() blocks,
+ * synchronously, until there are bytes, and returns an empty array at end of input.
+ */
+export interface StdinReader {
+  read(max: number): Uint8Array;
+}
+
+/** fd 0 over a StdinReader: a character device, as a terminal or a pipe is. */
+class ReaderStdin extends Fd {
+  constructor(private reader: StdinReader) {
+    super();
+  }
+  fd_read(size: number) {
+    return { ret: 0, data: this.reader.read(size) };
+  }
+  fd_fdstat_get() {
+    return { ret: 0, fdstat: new wasi.Fdstat(wasi.FILETYPE_CHARACTER_DEVICE, 0) };
+  }
+}
+
 export interface CommandOptions {
   /** argv[1..]; argv[0] is "remotemedia". */
   args: string[];
   env?: Record<string, string>;
-  stdin?: Uint8Array;
+  /** All of stdin at once, or a reader that hands it out as it comes (a session). */
+  stdin?: Uint8Array | StdinReader;
   /** Where the guest's output goes; a sink may throw (with a Node error code) to fail the write. */
   stdout: (bytes: Uint8Array) => void;
   stderr: (bytes: Uint8Array) => void;
@@ -47,7 +69,9 @@ export interface CommandResult {
 /** Runs a WASI command module to completion. Never throws for what the module does. */
 export async function runCommand(module: WebAssembly.Module, options: CommandOptions): Promise<CommandResult> {
   const fds: Fd[] = [
-    new OpenFile(new File(options.stdin ?? new Uint8Array(0), { readonly: true })),
+    options.stdin && !(options.stdin instanceof Uint8Array)
+      ? new ReaderStdin(options.stdin)
+      : new OpenFile(new File(options.stdin ?? new Uint8Array(0), { readonly: true })),
     new OutputFd(options.stdout),
     new OutputFd(options.stderr),
     ...(options.preopens ?? []),
@@ -103,11 +127,14 @@ function collect(): { sink: (b: Uint8Array) => void; text: () => string } {
  */
 export async function runCommandCaptured(
   module: WebAssembly.Module,
-  options: Omit<CommandOptions, "stdout" | "stderr">,
+  options: Omit<CommandOptions, "stdout" | "stderr"> & {
+    /** Hands stdout on as it is printed (a session's outputs) instead of capturing it. */
+    onStdout?: (bytes: Uint8Array) => void;
+  },
 ): Promise<RawRun> {
   const out = collect();
   const err = collect();
-  const r = await runCommand(module, { ...options, stdout: out.sink, stderr: err.sink });
+  const r = await runCommand(module, { ...options, stdout: options.onStdout ?? out.sink, stderr: err.sink });
   let stderr = err.text();
   if (r.trap) stderr += JSON.stringify({ status: "error", error: { type: "trap", code: "wasm_trap", message: r.trap } }) + "\n";
   return { exitCode: r.exitCode, stdout: out.text(), stderr };

@@ -1,6 +1,6 @@
 // Browser entry of @remotemedia/web.
-export { RemoteMediaRunner } from "./client.js";
-export type { RunnerOptions, RunOutcome, Timings, ProgressDetail } from "./client.js";
+export { RemoteMediaRunner, RemoteMediaSession } from "./client.js";
+export type { RunnerOptions, RunOutcome, Timings, ProgressDetail, SessionOptions } from "./client.js";
 export { RemoteMediaError, resultOf } from "./pipeline.js";
 export { PackageError, describePackage, digestList, parsePublicKey } from "./package.js";
 export type { RmPackage, Trust, TrustPolicy, PackageOptions } from "./package.js";

@@ -121,7 +121,10 @@ export async function main(argv: string[], build: WasiBuild): Promise<number> {
     }
   }
   // Stdin is read whole before the run: the guest reads it synchronously.
-  const stdin = process.stdin.isTTY ? new Uint8Array(0) : readAll(0);
+  // A session (`run M --stream`) reads its items as they come: stdin is handed over as it arrives,
+  // and stdout passes through at once.
+  const streaming = args[0] === "run" && args.includes("--stream");
+  const stdin = process.stdin.isTTY ? new Uint8Array(0) : streaming ? { read: (max: number) => readSome(0, max) } : readAll(0);
   // A write error (EPIPE, ENOSPC) is thrown to the host's stdout fd, which fails the guest's
   // write with it: the guest reports it as natively (exit 3, stdout_not_writable).
   const write = (fd: number) => (bytes: Uint8Array) => writeAll(fd, bytes);
@@ -179,7 +182,9 @@ export async function main(argv: string[], build: WasiBuild): Promise<number> {
   // ran yet: validation comes before any node opens, and nothing was printed.
   const out: Uint8Array[] = [];
   const err: Uint8Array[] = [];
-  const code = await run(plain, [], (b) => out.push(b.slice()), (b) => err.push(b.slice()));
+  // A session's stdout is live: the plain module prints nothing before it reads its first item,
+  // and when it stops for the Python module it has read nothing yet.
+  const code = await run(plain, [], streaming ? write(1) : (b) => out.push(b.slice()), (b) => err.push(b.slice()));
   const stderr = Buffer.concat(err).toString();
   if (code === 3 && /unknown node type|has no Python support/.test(stderr)) return runPython();
   // What the module printed, passed on now: a failing stdout is reported as the module would have.
@@ -224,6 +229,22 @@ export function readAll(fd: number): Uint8Array {
     chunks.push(Buffer.from(buf.subarray(0, n)));
   }
   return new Uint8Array(Buffer.concat(chunks));
+}
+
+/** Up to `max` bytes from a file descriptor, as they come (waiting on a non-blocking pipe); empty at its end. */
+function readSome(fd: number, max: number): Uint8Array {
+  const buf = Buffer.alloc(Math.max(1, Math.min(max, 1 << 16)));
+  for (;;) {
+    try {
+      const n = fs.readSync(fd, buf, 0, buf.length, null);
+      return new Uint8Array(buf.subarray(0, n));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EOF") return new Uint8Array(0);
+      if (code !== "EAGAIN") throw e;
+      pause(5);
+    }
+  }
 }
 
 /** Writes all of `bytes`, waiting while a non-blocking pipe is full; other errors are thrown. */

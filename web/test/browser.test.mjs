@@ -304,6 +304,44 @@ test("an unsigned package is refused unless the user allows it", async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
+test("a session in the page keeps its instance: outputs as items are pushed, a run's outputs, errors typed", async () => {
+  const got = await page.evaluate(async () => {
+    const calc = { version: "v1", nodes: [{ id: "m", node_type: "MultiplyNode", params: { factor: 2 } },
+      { id: "pairs", node_type: "BatchNode", params: { size: 2 } }], connections: [{ from: "m", to: "pairs" }] };
+    const s = await window.remoteMedia.openSession(calc);
+    const outputs = [];
+    let notify = () => {};
+    s.onOutput((o) => { outputs.push(o); notify(); });
+    const seen = [];
+    for (const item of [1, 2, 3, 4, 5]) {
+      await s.push(item);
+      // A pair is printed once its second item is in, with the session still open.
+      if (item % 2 === 0) await new Promise((resolve) => { notify = resolve; if (outputs.length === item / 2) resolve(); });
+      seen.push(outputs.length);
+    }
+    await s.close();
+    const run = await window.remoteMedia.run(calc, [1, 2, 3, 4, 5]);
+    const div = { version: "v1", nodes: [{ id: "d", node_type: "CalculatorNode", params: { operation: "divide", operand: 0 } }] };
+    const bad = await window.remoteMedia.openSession(div);
+    const before = [];
+    bad.onOutput((o) => before.push(o));
+    await bad.push("a");
+    await bad.push(7);
+    let error = null;
+    try { await bad.close(); } catch (e) { error = { name: e.name, code: e.error.code, item: e.error.item }; }
+    let refused = null;
+    try { await window.remoteMedia.openSession({ version: "v1", nodes: [{ id: "x", node_type: "NoSuchNode" }] }); }
+    catch (e) { refused = e.error.code; }
+    return { outputs, seen, run: run.result.outputs, before, error, refused };
+  });
+  assert.deepEqual(got.outputs, [[2, 4], [6, 8], [10]]);
+  assert.deepEqual(got.seen, [0, 1, 1, 2, 2]);
+  assert.deepEqual(got.outputs, got.run);
+  assert.deepEqual(got.before, ["a"]);
+  assert.deepEqual(got.error, { name: "RemoteMediaError", code: "division_by_zero", item: 1 });
+  assert.equal(got.refused, "unknown_node_type");
+});
+
 test("the page logged no console errors", () => {
   assert.deepEqual(consoleErrors, []);
 });

@@ -279,3 +279,32 @@ sys.exit(p.returncode)
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a session under WASI (run --stream) prints each output before the next item is sent", async () => {
+  const { spawn } = await import("node:child_process");
+  const dir = mkdtempSync(join(tmpdir(), "rm-session-"));
+  writeFileSync(join(dir, "calc.json"), JSON.stringify(calculator));
+  const child = spawn(process.execPath, [join(repo, "tools/remotemedia-wasi"), "run", "calc.json", "--stream"], { cwd: dir });
+  let buffered = "";
+  const waiting = [];
+  child.stdout.on("data", (b) => {
+    buffered += b;
+    while (buffered.includes("\n") && waiting.length) {
+      const i = buffered.indexOf("\n");
+      waiting.shift()(buffered.slice(0, i));
+      buffered = buffered.slice(i + 1);
+    }
+  });
+  const nextLine = () => new Promise((resolve) => { waiting.push(resolve); child.stdout.emit("data", ""); });
+  try {
+    for (const [item, want] of [[1, "12"], [2.5, "15.0"], ["x", '"x"']]) {
+      child.stdin.write(JSON.stringify(item) + "\n");
+      assert.equal(await nextLine(), want); // stdin is still open: the output came from this item alone
+    }
+    child.stdin.end();
+    assert.equal(await new Promise((resolve) => child.on("close", resolve)), 0);
+  } finally {
+    child.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
