@@ -40,6 +40,7 @@ class StreamingWhisperNode final : public Node {
     partial_ = p.boolean("partial");
     keep_up_ = p.boolean("keep_up");
     fallback_ = p.boolean("fallback");
+    max_tokens_set_ = p.integer("max_tokens") > 0;
     if (p.number("min_window") < 0 || p.number("min_window") > 30)
       return fail(ErrorKind::InvalidInput, "invalid_param_value", "min_window must be 0 to 30 seconds");
     min_ctx_ = std::max(1, static_cast<int>(p.number("min_window") * 50));
@@ -86,6 +87,9 @@ class StreamingWhisperNode final : public Node {
     options.prompt = agreement_.prompt();
     options.min_audio_ctx = min_ctx_;
     options.fallback = fallback_;
+    // A short window can make Whisper loop to its 224-token limit (seconds per step in the wasm):
+    // speech has some 3 to 4 tokens a second, so a loop is cut at 6 a second (and 10 at least).
+    if (!max_tokens_set_) options.max_tokens = 10 + static_cast<int>(6 * seconds(buffer_.size()));
     const auto t0 = std::chrono::steady_clock::now();
     RM_TRY(t, model_.transcribe(buffer_, options));
     if (keep_up_) lag_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -171,7 +175,8 @@ class StreamingWhisperNode final : public Node {
   bool keep_up_ = true;
   int min_ctx_ = 1;
   bool fallback_ = false;
-  double lag_ = 0;  // seconds the last transcription took (keep_up): the audio that came meanwhile
+  bool max_tokens_set_ = false;  // the manifest's max_tokens, else a cap from the buffer's length
+  double lag_ = 0;               // seconds the last transcription took (keep_up): the audio that came meanwhile
   std::vector<float> buffer_;
   double buffer_start_ = 0;                 // stream time of buffer_[0], in seconds
   std::size_t received_ = 0, pending_ = 0;  // samples: all, and since the last transcription

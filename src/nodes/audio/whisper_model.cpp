@@ -135,7 +135,7 @@ Result<WhisperTranscript> WhisperModel::transcribe(std::span<const float> sample
   wp.language = language_.c_str();
   wp.detect_language = false;
   wp.translate = translate_;
-  wp.max_tokens = max_tokens_;
+  wp.max_tokens = options.max_tokens > 0 ? options.max_tokens : max_tokens_;
   wp.print_progress = false;
   wp.print_realtime = false;
   wp.print_special = false;

@@ -42,7 +42,9 @@ struct TranscribeOptions {
   bool words = false;     // token timestamps, grouped into words
   std::string prompt;     // text said before these samples (conditions the decoder)
   bool fallback = false;  // decode again hotter when the text repeats itself (whisper.cpp's entropy check)
-  int min_audio_ctx = 1;  // with audio_ctx -1: encode at least this many frames (50 per second)
+  int min_audio_ctx = 1;
+  int max_tokens = 0;  // more than 0: at most this many tokens per segment (else the model's param)  // with audio_ctx
+                       // -1: encode at least this many frames (50 per second)
 };
 
 class WhisperModel {
