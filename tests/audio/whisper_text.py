@@ -1,0 +1,37 @@
+"""What the real-model Whisper checks share: word normalization, word error rate, and a manifest
+derived from examples/transcribe.json with another model."""
+import json
+import os
+import re
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MODELS = {"f16": "ggml-tiny.en.bin", "q8_0": "ggml-tiny.en-q8_0.bin", "q5_1": "ggml-tiny.en-q5_1.bin"}
+
+
+def words(text):
+    """Lower case, no punctuation ("country." == "Country"), numbers kept as written."""
+    return re.sub(r"[^a-z0-9' ]+", " ", text.lower().replace("-", " ")).split()
+
+
+def wer(reference, hypothesis):
+    """Word error rate in percent: word-level edit distance over the reference's length."""
+    ref, hyp = words(reference), words(hypothesis)
+    prev = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        cur = [i] + [0] * len(hyp)
+        for j, h in enumerate(hyp, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (r != h))
+        prev = cur
+    return 100.0 * prev[-1] / max(len(ref), 1)
+
+
+def transcribe_manifest(folder, model_path):
+    """examples/transcribe.json with `model` pointing at model_path; written into folder."""
+    with open(os.path.join(REPO, "examples", "transcribe.json")) as f:
+        manifest = json.load(f)
+    whisper = next(n for n in manifest["nodes"] if n["node_type"] == "WhisperNode")
+    whisper["params"]["model"] = os.path.relpath(model_path, folder)
+    path = os.path.join(folder, "transcribe.json")
+    with open(path, "w") as f:
+        json.dump(manifest, f)
+    return path
