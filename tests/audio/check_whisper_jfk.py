@@ -7,15 +7,12 @@ may differ; the words may not.
 Usage: check_whisper_jfk.py MODELS_DIR --types f16,q8_0 CLI [CLI...]   (a CLI may carry arguments)
 """
 import argparse
-import json
 import os
-import shlex
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from whisper_text import MODELS, REPO, transcribe_manifest, words  # noqa: E402
+from whisper_text import MODELS, REPO, transcribe, transcribe_manifest, words  # noqa: E402
 
 JFK = ("And so my fellow Americans ask not what your country can do for you "
        "ask what you can do for your country.")
@@ -33,13 +30,11 @@ def main():
         for t in a.types.split(","):
             manifest = os.path.relpath(transcribe_manifest(tmp, os.path.join(a.models, MODELS[t])), REPO)
             for cli in a.clis:
-                r = subprocess.run(shlex.split(cli) + ["run", manifest, "-i", os.path.relpath(jfk, REPO)], cwd=REPO,
-                                   capture_output=True, text=True)
+                result, error = transcribe(cli, manifest, jfk)
                 what = f"{t} / {cli}"
-                if r.returncode != 0:
-                    failures.append(f"{what}: exit {r.returncode}: {r.stderr.strip()[-800:]}")
+                if error:
+                    failures.append(f"{what}: {error}")
                     continue
-                result = json.loads(r.stdout)
                 text = result["outputs"][0]["text"]
                 ok = words(text) == words(JFK)
                 print(f"{'ok  ' if ok else 'FAIL'} {what}: {text!r} ({result['execution_time_ms']:.0f} ms)")

@@ -9,13 +9,12 @@ Usage: check_whisper_wer.py MODELS_DIR PEER_PYTHON --types f16,q8_0 CLI [CLI...]
 import argparse
 import json
 import os
-import shlex
 import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from whisper_text import MODELS, REPO, transcribe_manifest, wer  # noqa: E402
+from whisper_text import MODELS, REPO, transcribe, transcribe_manifest, wer  # noqa: E402
 
 SENTENCES = [
     "The quick brown fox jumps over the lazy dog.",
@@ -96,11 +95,10 @@ def main():
             for cli in a.clis:
                 texts = []
                 for wav in wavs:
-                    r = subprocess.run(shlex.split(cli) + ["run", manifest, "-i", os.path.relpath(wav, REPO)],
-                                       cwd=REPO, capture_output=True, text=True)
-                    if r.returncode != 0:
-                        sys.exit(f"{t} / {cli}: exit {r.returncode}: {r.stderr[-800:]}")
-                    texts.append(json.loads(r.stdout)["outputs"][0]["text"])
+                    result, error = transcribe(cli, manifest, wav)
+                    if error:
+                        sys.exit(f"{t} / {cli}: {error}")
+                    texts.append(result["outputs"][0]["text"])
                 ours = wer(reference, " ".join(texts))
                 ok = ours <= peer_wer + MARGIN
                 print(f"{'ok  ' if ok else 'FAIL'} {t} / {cli}: WER {ours:.1f}% (faster-whisper {peer_wer:.1f}%)")

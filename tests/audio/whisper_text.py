@@ -3,6 +3,8 @@ derived from examples/transcribe.json with another model."""
 import json
 import os
 import re
+import shlex
+import subprocess
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MODELS = {"f16": "ggml-tiny.en.bin", "q8_0": "ggml-tiny.en-q8_0.bin", "q5_1": "ggml-tiny.en-q5_1.bin"}
@@ -35,3 +37,12 @@ def transcribe_manifest(folder, model_path):
     with open(path, "w") as f:
         json.dump(manifest, f)
     return path
+
+
+def transcribe(cli, manifest, wav):
+    """Runs `CLI run MANIFEST -i WAV` from the repo (WASI hosts map it); (result JSON, None) or (None, error)."""
+    r = subprocess.run(shlex.split(cli) + ["run", manifest, "-i", os.path.relpath(wav, REPO)], cwd=REPO,
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        return None, f"exit {r.returncode}: {r.stderr.strip()[-800:]}"
+    return json.loads(r.stdout), None
