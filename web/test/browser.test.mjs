@@ -205,6 +205,27 @@ test("Whisper runs on 2 threads in the page (the threads build) with native's to
   assert.deepEqual(JSON.parse(got.stdout).outputs, expected.outputs);
 });
 
+// JFK's sentence, and the word normalization of tests/audio/whisper_text.py (case and punctuation aside).
+const JFK = "And so my fellow Americans ask not what your country can do for you ask what you can do for your country.";
+const words = (text) => text.toLowerCase().replaceAll("-", " ").replace(/[^a-z0-9' ]+/g, " ").split(" ").filter(Boolean);
+
+test("real speech in Chromium: jfk.wav through examples/transcribe.json gives JFK's words (tiny.en f16 and q8_0)", async () => {
+  const manifest = JSON.parse(readFileSync(join(repo, "examples/transcribe.json"), "utf8"));
+  manifest.nodes.find((n) => n.node_type === "WhisperNode").params.model = "/work/model.bin";
+  for (const file of ["ggml-tiny.en.bin", "ggml-tiny.en-q8_0.bin"]) {
+    const got = await page.evaluate(async ({ manifest, file }) => {
+      const bytes = async (url) => new Uint8Array(await (await fetch(url)).arrayBuffer());
+      const tree = { "pipeline.json": new TextEncoder().encode(JSON.stringify(manifest)),
+        "jfk.wav": await bytes("/models/jfk.wav"), "model.bin": await bytes(`/models/${file}`) };
+      const r = await window.remoteMedia.exec(["run", "/work/pipeline.json", "-i", "/work/jfk.wav", "--error-format", "json"], "", { "/work": tree });
+      return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+    }, { manifest, file });
+    assert.equal(got.exitCode, 0, `${file}: ${got.stderr}`);
+    const [whisper] = JSON.parse(got.stdout).outputs;
+    assert.deepEqual(words(whisper.text), words(JFK), `${file}: ${whisper.text}`);
+  }
+});
+
 test("the page records from the microphone and transcribes it", async () => {
   await page.click("#record");
   await page.waitForFunction(() => document.getElementById("speech-status").textContent === "recording…");
