@@ -1,5 +1,10 @@
 // The demo page: pick or paste a manifest, run it in a Web Worker, see outputs, graph and timings.
 import { RemoteMediaRunner, RemoteMediaError, PackageError, describePackage, resultOf } from "/dist/index.js";
+import { audioItem, encodeWav } from "./audio.js";
+import { clearError, errorObject, pageMessage, showError } from "./errors.js";
+import { showDownload } from "./downloads.js";
+import { CACHE, initModels, modelBytes, whisperParams } from "./models.js";
+import { transcribe, transcribePipeline } from "./speech.js";
 
 const $ = (id) => document.getElementById(id);
 const runner = new RemoteMediaRunner({
@@ -7,7 +12,9 @@ const runner = new RemoteMediaRunner({
   moduleUrl: "/remotemedia.wasm",
   python: { moduleUrl: "/remotemedia-python.wasm", relaxedModuleUrl: "/remotemedia-python-relaxed.wasm",
             threadsModuleUrl: "/remotemedia-python-threads.wasm", usrUrl: "/python-usr/" },
+  cache: CACHE,  // the Python-enabled module and its stdlib: not downloaded again on a reload
 });
+runner.addEventListener("download", (e) => showDownload(e.detail));
 window.remoteMedia = runner;  // for the browser tests and the curious
 
 const DEFAULT_INPUTS = {
@@ -74,28 +81,6 @@ function drawGraph(manifest) {
   box.innerHTML = svg + "</svg>";
 }
 
-function showError(error) {
-  const box = $("error");
-  box.hidden = false;
-  box.replaceChildren();
-  const title = document.createElement("div");
-  title.className = "message";
-  title.textContent = error.message;
-  box.append(title);
-  const where = [];
-  if (error.field) where.push(`field: ${error.field}`);
-  if (error.node) where.push(`node: ${error.node}`);
-  if (error.line) where.push(`line ${error.line}, column ${error.column}`);
-  if (error.suggestion && !error.message.includes("did you mean")) where.push(`did you mean “${error.suggestion}”?`);
-  if (error.code) where.push(`code: ${error.code}`);
-  if (where.length) {
-    const detail = document.createElement("div");
-    detail.className = "where";
-    detail.textContent = where.join(" · ");
-    box.append(detail);
-  }
-}
-
 function onEdit() {
   try {
     drawGraph(JSON.parse($("manifest").value));
@@ -106,7 +91,7 @@ function onEdit() {
 
 async function run() {
   $("run").disabled = true;
-  $("error").hidden = true;
+  clearError($("error"));
   $("outputs").textContent = "";
   setState("running", "loading…");
   const manifestText = $("manifest").value;
@@ -118,8 +103,7 @@ async function run() {
     $("t-exec").textContent = ms(result.execution_time_ms);
     setState("done", `done · ${result.outputs.length} output${result.outputs.length === 1 ? "" : "s"}`);
   } catch (e) {
-    if (e instanceof RemoteMediaError) showError(e.error);
-    else showError({ message: String(e?.message ?? e) });
+    showError($("error"), errorObject(e));
     $("outputs").textContent = "No outputs: the run failed.";
     setState("error", "error");
   } finally {
@@ -132,7 +116,7 @@ function choose(name) {
   $("manifest").value = JSON.stringify(manifest, null, 2);
   $("inputs").value = DEFAULT_INPUTS[name] ?? "[1, 2, 3]";
   $("description").textContent = manifest?.metadata?.description ?? "";
-  $("error").hidden = true;
+  clearError($("error"));
   drawGraph(manifest);
 }
 
@@ -168,92 +152,19 @@ try {
     document.body.dataset.firstResultMs = performance.now().toFixed(1);
   }
 } catch (e) {
-  showError({ message: `could not load the module: ${e.message}` });
+  showError($("error"), { message: `could not load the module: ${e.message}` });
   setState("error", "module not loaded");
 }
 
-// ---- speech to text: a WAV file or the microphone -> resample, VAD, Whisper, all in the worker.
-const TRANSCRIBE = {
-  version: "v1",
-  metadata: { name: "transcribe-in-the-page" },
-  nodes: [
-    { id: "resample", node_type: "AudioResampleNode", params: { target_sample_rate: 16000, channels: 1 } },
-    { id: "vad", node_type: "VADNode" },
-    { id: "whisper", node_type: "WhisperNode",
-      params: { model: "/work/model.bin", max_tokens: 8, suppress_end_of_text: true } },
-  ],
-  connections: [{ from: "resample", to: "vad" }, { from: "resample", to: "whisper" }],
-};
-let model = null;
-window.TRANSCRIBE_FOR_TESTS = TRANSCRIBE;
-
-/** Float32 mono samples -> a 32-bit float WAV file. */
-function encodeWav(samples, rate) {
-  const bytes = new ArrayBuffer(44 + samples.length * 4);
-  const v = new DataView(bytes);
-  const text = (at, s) => [...s].forEach((c, i) => v.setUint8(at + i, c.charCodeAt(0)));
-  text(0, "RIFF"); v.setUint32(4, 36 + samples.length * 4, true); text(8, "WAVEfmt ");
-  v.setUint32(16, 16, true); v.setUint16(20, 3, true); v.setUint16(22, 1, true);
-  v.setUint32(24, rate, true); v.setUint32(28, rate * 4, true); v.setUint16(32, 4, true); v.setUint16(34, 32, true);
-  text(36, "data"); v.setUint32(40, samples.length * 4, true);
-  new Float32Array(bytes, 44).set(samples);
-  return new Uint8Array(bytes);
-}
-
-async function drawWaveform(wavBytes, segments) {
-  const svg = $("waveform");
-  const ctx = new OfflineAudioContext(1, 1, 16000);
-  const audio = await ctx.decodeAudioData(wavBytes.slice().buffer);
-  const data = audio.getChannelData(0);
-  const columns = 800, per = Math.max(1, Math.floor(data.length / columns));
-  let top = "", bottom = "";
-  for (let x = 0; x < columns; ++x) {
-    let lo = 0, hi = 0;
-    for (let i = x * per; i < Math.min(data.length, (x + 1) * per); ++i) { lo = Math.min(lo, data[i]); hi = Math.max(hi, data[i]); }
-    top += `${x},${(60 - hi * 58).toFixed(1)} `;
-    bottom = `${x},${(60 - lo * 58).toFixed(1)} ` + bottom;
-  }
-  const seconds = audio.duration || 1;
-  svg.innerHTML = `<polygon class="wave" points="${top}${bottom}"/>` + segments.map((s) =>
-    `<rect class="segment" x="${(s.start / seconds) * 800}" y="2" width="${((s.end - s.start) / seconds) * 800}" height="116"/>`).join("");
-}
-
-async function transcribe(wavBytes) {
-  $("speech-status").textContent = "transcribing…";
-  document.body.dataset.speech = "running";
-  $("transcript").replaceChildren();
-  try {
-    model ??= new Uint8Array(await (await fetch("/models/micro-f16.bin")).arrayBuffer());
-    const enc = new TextEncoder();
-    const t0 = performance.now();
-    const r = await runner.exec(["run", "/work/pipeline.json", "-i", "/work/input.wav", "--error-format", "json"], "",
-      { "/work": { "pipeline.json": enc.encode(JSON.stringify(TRANSCRIBE)), "input.wav": wavBytes, "model.bin": model } });
-    const [vad, whisper] = resultOf(r).outputs;  // sinks in execution order
-    window.lastTranscript = { vad, whisper, stdout: r.stdout };
-    for (const s of whisper.segments) {
-      const li = document.createElement("li");
-      const time = document.createElement("span");
-      time.className = "time";
-      time.textContent = `${s.start.toFixed(2)}–${s.end.toFixed(2)} s`;
-      li.append(time, s.text.trim());
-      $("transcript").append(li);
-    }
-    await drawWaveform(wavBytes, vad.segments);
-    $("speech-status").textContent = `${vad.segments.length} speech segment(s), ${whisper.audio_duration.toFixed(2)} s of audio, ` +
-      `${(performance.now() - t0).toFixed(0)} ms`;
-    document.body.dataset.speech = "done";
-    setState("idle", "ready");
-  } catch (e) {
-    showError(e instanceof RemoteMediaError ? e.error : { message: String(e?.message ?? e) });
-    $("speech-status").textContent = "failed";
-    document.body.dataset.speech = "error";
-    setState("error", "error");
-  }
-}
-
+// ---- speech to text: a file or the microphone -> resample, VAD, Whisper, all in the worker.
+await initModels($("model"), $("model-file"));
+window.speechPipeline = transcribePipeline;  // for the browser tests
 $("wav-file").addEventListener("change", async (e) => {
   const file = e.target.files[0];
-  if (file) await transcribe(new Uint8Array(await file.arrayBuffer()));
+  e.target.value = "";  // picking the same file again fires change again
+  if (!file) return;
+  await transcribe(runner, new Uint8Array(await file.arrayBuffer()), file.name);
+  setState("idle", "ready");  // the speech panel shows its own outcome
 });
 
 // Live: while recording, every LIVE_WINDOW_S seconds of audio is transcribed on its own, with the
@@ -265,8 +176,7 @@ const LIVE = {
   metadata: { name: "live-window" },
   nodes: [
     { id: "resample", node_type: "AudioResampleNode", params: { target_sample_rate: 16000, channels: 1 } },
-    { id: "whisper", node_type: "WhisperNode",
-      params: { model: "/work/model.bin", max_tokens: 8, suppress_end_of_text: true, audio_ctx: -1 } },
+    { id: "whisper", node_type: "WhisperNode", params: {} },
   ],
   connections: [{ from: "resample", to: "whisper" }],
 };
@@ -290,7 +200,8 @@ async function livePump(live) {
   if (live.busy) return;
   live.busy = true;
   try {
-    model ??= new Uint8Array(await (await fetch("/models/micro-f16.bin")).arrayBuffer());
+    const model = await modelBytes($("model"));
+    LIVE.nodes[1].params = whisperParams($("model"), "/work/model.bin", { audio_ctx: -1 });
     while (live.queue.length) {
       const w = live.queue.shift();
       const r = await runner.exec(["run", "/work/live.json", "-i", "/work/window.wav", "--error-format", "json"], "",
@@ -308,7 +219,7 @@ async function livePump(live) {
       document.body.dataset.liveWindows = String(window.liveTranscript.length);
     }
   } catch (e) {
-    showError(e instanceof RemoteMediaError ? e.error : { message: String(e?.message ?? e) });
+    showError($("speech-error"), errorObject(e));
   } finally {
     live.busy = false;
   }
@@ -326,7 +237,8 @@ $("record").addEventListener("click", async () => {
     const samples = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));
     let at = 0;
     for (const c of chunks) { samples.set(c, at); at += c.length; }
-    await transcribe(encodeWav(samples, ctx.sampleRate));
+    await transcribe(runner, encodeWav(samples, ctx.sampleRate), "the recording");
+    setState("idle", "ready");
     return;
   }
   const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
@@ -355,14 +267,11 @@ $("record").addEventListener("click", async () => {
 // ---- signed packages: verified on this page (WebCrypto) before their module is compiled.
 let openedPackage = null;
 
-/** A short tone as an audio item (the __audio__ JSON form), for the transcribe package. */
+/** A short tone as an audio item, for the transcribe package. */
 function toneItem(seconds = 1, rate = 16000) {
   const samples = new Float32Array(seconds * rate);
   for (let i = 0; i < samples.length; ++i) samples[i] = 0.3 * Math.sin((2 * Math.PI * 440 * i) / rate);
-  const bytes = new Uint8Array(samples.buffer);
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return { __audio__: true, audio: { meta: { dtype: "float32", sample_rate: rate, channels: 1 }, data: btoa(binary) } };
+  return audioItem(samples, rate);
 }
 const PACKAGE_INPUTS = {
   calculator: () => "[1, 2, 3]",
@@ -413,7 +322,7 @@ async function loadPackage(source, label) {
     $("package-inputs").value = (PACKAGE_INPUTS[d.name] ?? (() => "[1, 2, 3]"))();
     $("package-run").disabled = false;
   } catch (e) {
-    const reason = e instanceof PackageError ? e.message : String(e?.message ?? e);
+    const reason = pageMessage(e);
     showPackageStatus("refused", `${label}: refused: ${reason}`);
   }
 }
@@ -432,11 +341,10 @@ async function runPackage() {
     setState("done", `package done · ${ms(timings.runMs)}`);
   } catch (e) {
     if (e instanceof PackageError) {
-      showPackageStatus("refused", `Not run: ${e.message}`);
+      showPackageStatus("refused", `Not run: ${pageMessage(e)}`);
       $("package-outputs").textContent = "Not run.";
     } else {
-      const error = e instanceof RemoteMediaError ? e.error : { message: String(e?.message ?? e) };
-      $("package-outputs").textContent = `Failed: ${error.message}`;
+      $("package-outputs").textContent = `Failed: ${pageMessage(errorObject(e))}`;
     }
     document.body.dataset.package = "error";
   } finally {

@@ -5,6 +5,8 @@ import { checkTrust, openPackage, packageMounts, type RmPackage } from "./packag
 import type { Mounts, Stage, Variant, WorkerRequest, WorkerResponse } from "./protocol.js";
 import type { FileTree } from "./memfs.js";
 import { hasRelaxedSimd } from "./features.js";
+import { download, type DownloadProgress } from "./download.js";
+import { defaultThreads } from "./threads.js";
 
 export interface RunnerOptions {
   /** URL of dist/worker.js. */
@@ -25,6 +27,11 @@ export interface RunnerOptions {
   };
   /** Signers whose packages run (minisign .pub texts or their base64 line). */
   trustedKeys?: string[];
+  /**
+   * A Cache API cache name: the Python-enabled module and its stdlib are kept there, so that a
+   * reload does not download them again (download.ts). Without it the HTTP cache applies.
+   */
+  cache?: string;
 }
 
 export interface Timings {
@@ -135,18 +142,32 @@ function exited(m: WorkerResponse): RawRun & { runMs: number } {
   return { exitCode: m.exitCode, stdout: m.stdout, stderr: m.stderr, runMs: m.runMs };
 }
 
+/** Which Python-enabled build a runner uses, and how many threads Whisper gets in it. */
+export interface PythonBuild {
+  build: "threads" | "relaxed-simd" | "simd128";
+  /** The command's own thread plus the thread workers (1 unless the threads build). */
+  threads: number;
+}
+
 /**
  * The best Python-enabled build this browser runs: with threads where shared memory is allowed (a
  * cross-origin isolated page) and relaxed SIMD is there, else relaxed SIMD (fused multiply-add),
  * else plain SIMD128.
  */
-function pickPythonModule(python: NonNullable<RunnerOptions["python"]>): string | URL {
-  if (!hasRelaxedSimd()) return python.moduleUrl;
-  if (python.threadsModuleUrl && globalThis.crossOriginIsolated) return python.threadsModuleUrl;
-  return python.relaxedModuleUrl ?? python.moduleUrl;
+function pickPythonModule(python: NonNullable<RunnerOptions["python"]>): { url: string | URL } & PythonBuild {
+  if (!hasRelaxedSimd()) return { url: python.moduleUrl, build: "simd128", threads: 1 };
+  if (python.threadsModuleUrl && globalThis.crossOriginIsolated)
+    // worker.ts starts defaultThreads - 1 thread workers besides the command's own thread.
+    return { url: python.threadsModuleUrl, build: "threads", threads: defaultThreads(navigator.hardwareConcurrency) };
+  if (python.relaxedModuleUrl) return { url: python.relaxedModuleUrl, build: "relaxed-simd", threads: 1 };
+  return { url: python.moduleUrl, build: "simd128", threads: 1 };
 }
 
-/** Runs remotemedia.wasm in a Web Worker. Emits "progress" events (CustomEvent<ProgressDetail>). */
+/**
+ * Runs remotemedia.wasm in a Web Worker. Emits "progress" events (CustomEvent<ProgressDetail>) and,
+ * for each large download (the Python-enabled module, its stdlib), "download" events
+ * (CustomEvent<DownloadProgress>) as the bytes come.
+ */
 export class RemoteMediaRunner extends EventTarget {
   private worker: Worker;
   private nextId = 1;
@@ -155,8 +176,9 @@ export class RemoteMediaRunner extends EventTarget {
   private moduleUrl: string;
   private loading: Promise<void> | null = null;
   private pythonLoading: Promise<Mounts> | null = null;
-  private python?: { moduleUrl: string; usrUrl: string };
+  private python?: { moduleUrl: string; usrUrl: string } & PythonBuild;
   private trustedKeys: string[];
+  private cacheName?: string;
   private packageModules = new Set<Variant>();
   private workerUrl: string | URL;
   /** The compiled modules, for the workers of sessions. */
@@ -165,18 +187,27 @@ export class RemoteMediaRunner extends EventTarget {
   get pythonModuleUrl(): string | undefined {
     return this.python?.moduleUrl;
   }
+  /** The Python-enabled build this browser gets and Whisper's threads in it (undefined without python). */
+  get pythonBuild(): PythonBuild | undefined {
+    return this.python && { build: this.python.build, threads: this.python.threads };
+  }
   /** How the module was loaded: null until it is. */
   loadInfo: { fetchMs: number; compileMs: number; bytes: number } | null = null;
 
   constructor(options: RunnerOptions) {
     super();
     this.trustedKeys = options.trustedKeys ?? [];
+    this.cacheName = options.cache;
     this.moduleUrl = new URL(options.moduleUrl, globalThis.location?.href).href;
-    if (options.python)
+    if (options.python) {
+      const { url, build, threads } = pickPythonModule(options.python);
       this.python = {
-        moduleUrl: new URL(pickPythonModule(options.python), globalThis.location?.href).href,
+        moduleUrl: new URL(url, globalThis.location?.href).href,
         usrUrl: new URL(options.python.usrUrl, globalThis.location?.href).href.replace(/\/?$/, "/"),
+        build,
+        threads,
       };
+    }
     this.workerUrl = options.workerUrl;
     this.worker = new Worker(options.workerUrl, { type: "module" });
     this.worker.onmessage = (event: MessageEvent<WorkerResponse>) => {
@@ -210,7 +241,7 @@ export class RemoteMediaRunner extends EventTarget {
 
   private async fetchAndCompile(): Promise<void> {
     const t0 = performance.now();
-    const { module, bytes, fetchMs } = await this.compile(this.moduleUrl, true);
+    const { module, bytes, fetchMs } = await this.compile(this.moduleUrl);
     this.compiled.plain = module;
     const m = await this.request({ type: "load", variant: "plain", module });
     if (m.type === "failed") throw new Error(m.message);
@@ -219,9 +250,10 @@ export class RemoteMediaRunner extends EventTarget {
     this.loadInfo = { fetchMs, compileMs, bytes };
   }
 
-  private async compile(url: string, report: boolean) {
+  /** The core module, compiled as it streams in (it is small: no download events, the HTTP cache). */
+  private async compile(url: string) {
     const progress = (stage: Stage) =>
-      report && this.dispatchEvent(new CustomEvent<ProgressDetail>("progress", { detail: { stage } }));
+      this.dispatchEvent(new CustomEvent<ProgressDetail>("progress", { detail: { stage } }));
     const t0 = performance.now();
     progress("fetching");
     const response = await fetch(url);
@@ -237,24 +269,30 @@ export class RemoteMediaRunner extends EventTarget {
     return { module, bytes, fetchMs };
   }
 
+  /** A large file, with "download" events and the runner's cache. */
+  private download(url: string): Promise<Uint8Array> {
+    return download(url, {
+      cache: this.cacheName,
+      onProgress: (p) => this.dispatchEvent(new CustomEvent<DownloadProgress>("download", { detail: p })),
+    });
+  }
+
   /** The Python-enabled module, in the worker, and the guest /usr it needs (fetched once). */
   private loadPython(): Promise<Mounts> {
     this.pythonLoading ??= (async () => {
       const python = this.python!;
       const listing = (await (await fetch(new URL("files.json", python.usrUrl))).json()) as string[];
-      const [{ module }, ...files] = await Promise.all([
-        this.compile(python.moduleUrl, false),
-        ...listing.map(async (path) => {
-          const r = await fetch(new URL(path, python.usrUrl));
-          if (!r.ok) throw new Error(`fetching ${path} failed: HTTP ${r.status}`);
-          return [path, new Uint8Array(await r.arrayBuffer())] as const;
-        }),
+      const [module, ...files] = await Promise.all([
+        this.download(python.moduleUrl).then((bytes) => WebAssembly.compile(bytes as unknown as BufferSource)),
+        ...listing.map(async (path) => [path, await this.download(new URL(path, python.usrUrl).href)] as const),
       ]);
       this.compiled.python = module;
       const m = await this.request({ type: "load", variant: "python", module });
       if (m.type === "failed") throw new Error(m.message);
       return { "/usr": Object.fromEntries(files) };
     })();
+    // A failed load (the network, say) is tried again by the next run.
+    this.pythonLoading.catch(() => (this.pythonLoading = null));
     return this.pythonLoading;
   }
 

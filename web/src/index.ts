@@ -1,6 +1,8 @@
 // Browser entry of @remotemedia/web.
 export { RemoteMediaRunner, RemoteMediaSession } from "./client.js";
-export type { RunnerOptions, RunOutcome, Timings, ProgressDetail, SessionOptions } from "./client.js";
+export type { RunnerOptions, RunOutcome, Timings, ProgressDetail, SessionOptions, PythonBuild } from "./client.js";
+export { download, clearDownloads } from "./download.js";
+export type { DownloadProgress, DownloadOptions } from "./download.js";
 export { RemoteMediaError, resultOf } from "./pipeline.js";
 export { PackageError, describePackage, digestList, parsePublicKey } from "./package.js";
 export type { RmPackage, Trust, TrustPolicy, PackageOptions } from "./package.js";

@@ -155,12 +155,15 @@ test("an invalid manifest shows a readable error in place", async () => {
 });
 
 test("the page transcribes a WAV file exactly as the native CLI does", async () => {
+  // The synthetic model: its tokens are deterministic and fast, and native prints the same.
+  await page.selectOption("#model", "micro-f16.bin");
   await page.setInputFiles("#wav-file", speechWav);
   await page.waitForFunction(() => document.body.dataset.speech === "done" || document.body.dataset.speech === "error", null, { timeout: 120000 });
   const got = await page.evaluate(() => window.lastTranscript);
   assert.ok(got, "no transcript");
   // The same pipeline natively, with the same model and audio.
-  const manifest = JSON.parse(await page.evaluate(() => JSON.stringify(window.TRANSCRIBE_FOR_TESTS)));
+  const manifest = await page.evaluate(() => window.speechPipeline());
+  assert.equal(manifest.nodes[2].params.max_tokens, 8, "the synthetic model needs its token cap");
   manifest.nodes[2].params.model = join(repo, "build/models/micro-f16.bin");
   const dir = mkdtempSync(join(tmpdir(), "rm-native-"));
   try {
@@ -226,7 +229,77 @@ test("real speech in Chromium: jfk.wav through examples/transcribe.json gives JF
   }
 });
 
+/** Picks `file` in the speech panel and waits for its transcript: window.lastTranscript.whisper. */
+async function transcribeInPage(file) {
+  await page.evaluate(() => delete document.body.dataset.speech);
+  await page.setInputFiles("#wav-file", file);
+  await page.waitForFunction(() => ["done", "error"].includes(document.body.dataset.speech), null, { timeout: 180000 });
+  assert.equal(await page.evaluate(() => document.body.dataset.speech), "done", await page.textContent("#speech-error"));
+  return page.evaluate(() => window.lastTranscript.whisper);
+}
+const downloadState = (name) => page.getAttribute(`#downloads [data-name="${name}"]`, "data-state");
+const Q5 = "ggml-tiny.en-q5_1.bin";
+
+test("the speech panel defaults to the real tiny.en (q5_1), shows its download, and hears JFK", async () => {
+  await page.reload();
+  await page.waitForFunction(() => document.getElementById("status").textContent === "ready");
+  assert.equal(await page.inputValue("#model"), Q5);
+  const offered = await page.$$eval("#model option", (o) => o.map((x) => x.value));
+  for (const m of [Q5, "ggml-tiny.en-q8_0.bin", "ggml-tiny.en.bin"]) assert.ok(offered.includes(m), `${m} is not offered`);
+  const params = await page.evaluate(() => window.speechPipeline().nodes.find((n) => n.node_type === "WhisperNode").params);
+  assert.deepEqual(params, { model: "/work/model.bin" }, "no synthetic-model settings on a real model");
+  const whisper = await transcribeInPage(join(repo, "build/models/jfk.wav"));
+  assert.deepEqual(words(whisper.text), words(JFK), whisper.text);
+  assert.equal(await downloadState(Q5), "downloaded");
+  assert.match(await page.textContent(`#downloads [data-name="${Q5}"]`), /32\.2 MB, downloaded/);
+  assert.ok(await page.isVisible("#downloads"));
+  await page.screenshot({ path: join(repo, "build/screenshots/demo-speech-real.png"), fullPage: true });
+});
+
+test("after a reload the model and the Python module come from the page's cache; a damaged entry is fetched again", async () => {
+  const fetched = [];  // GETs of the model that carried a body
+  const listener = (r) => r.url().endsWith(`/models/${Q5}`) && r.request().method() === "GET" && r.status() === 200 && fetched.push(r.url());
+  page.on("response", listener);
+  try {
+    await page.reload();
+    await page.waitForFunction(() => document.getElementById("status").textContent === "ready");
+    const whisper = await transcribeInPage(join(repo, "build/models/jfk.wav"));
+    assert.deepEqual(words(whisper.text), words(JFK), whisper.text);
+    assert.equal(await downloadState(Q5), "cached");
+    assert.match(await page.textContent(`#downloads [data-name="${Q5}"]`), /from the cache/);
+    assert.equal(await downloadState("Python stdlib"), "cached");
+    assert.deepEqual(fetched, [], "the model was downloaded again");
+    // Cut the cached copy short (as a write that died would), keeping its headers.
+    const cut = await page.evaluate(async (url) => {
+      const store = await caches.open("remotemedia-demo");
+      const r = await store.match(url);
+      const bytes = new Uint8Array(await r.arrayBuffer());
+      await store.put(url, new Response(bytes.slice(0, bytes.length >> 1), { headers: r.headers }));
+      return bytes.length;
+    }, new URL(`/models/${Q5}`, base).href);
+    assert.ok(cut > 1e7);
+    await page.reload();
+    await page.waitForFunction(() => document.getElementById("status").textContent === "ready");
+    const again = await transcribeInPage(join(repo, "build/models/jfk.wav"));
+    assert.deepEqual(words(again.text), words(JFK), again.text);
+    assert.equal(await downloadState(Q5), "downloaded");
+    assert.equal(fetched.length, 1);
+  } finally {
+    page.off("response", listener);
+  }
+});
+
+test("the speech panel runs a model file of the user's own", async () => {
+  await page.setInputFiles("#model-file", join(repo, "build/models/ggml-tiny.en-q8_0.bin"));
+  assert.match(await page.inputValue("#model"), /^file:ggml-tiny\.en-q8_0\.bin:/);
+  const whisper = await transcribeInPage(join(repo, "build/models/jfk.wav"));
+  assert.deepEqual(words(whisper.text), words(JFK), whisper.text);
+  assert.match(await page.textContent("#speech-status"), /ggml-tiny\.en-q8_0\.bin/);
+  await page.selectOption("#model", Q5);
+});
+
 test("the page records from the microphone and transcribes it", async () => {
+  await page.selectOption("#model", "micro-f16.bin");
   await page.click("#record");
   await page.waitForFunction(() => document.getElementById("speech-status").textContent === "recording…");
   await page.waitForTimeout(3000);  // let the fake microphone play the sentence
