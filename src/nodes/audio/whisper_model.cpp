@@ -83,6 +83,7 @@ Result<> WhisperModel::open(const Params& p, const NodeContext& ctx) {
   threads_ = static_cast<int>(p.integer("n_threads"));
   max_tokens_ = static_cast<int>(p.integer("max_tokens"));
   suppress_eot_ = p.boolean("suppress_end_of_text");
+  suppress_non_speech_ = p.boolean("suppress_non_speech");
   audio_ctx_ = static_cast<int>(p.integer("audio_ctx"));
   if (audio_ctx_ < -1)
     return fail(ErrorKind::InvalidInput, "invalid_param_value",
@@ -104,6 +105,11 @@ Result<> WhisperModel::open(const Params& p, const NodeContext& ctx) {
   whisper_model_loader loader{&file, FileLoader::read, FileLoader::eof, FileLoader::close};
   whisper_context_params cparams = whisper_context_default_params();
   cparams.use_gpu = false;
+#ifdef GGML_USE_BLAS
+  // Natively flash attention is the switch (deps/patches/*-native-blas.patch): off, the encoder's
+  // products run on OpenBLAS (faster); on, ggml's own kernels, the wasm builds' arithmetic.
+  cparams.flash_attn = p.boolean("portable_math");
+#endif
   std::string log;
   g_log_sink = &log;
   ctx_ = whisper_init_with_params(&loader, cparams);
@@ -143,6 +149,7 @@ Result<WhisperTranscript> WhisperModel::transcribe(std::span<const float> sample
   if (!options.fallback) wp.temperature_inc = 0;  // deterministic: no temperature fallback
   wp.no_context = true;
   wp.token_timestamps = options.words;
+  wp.suppress_nst = suppress_non_speech_;
   if (!options.prompt.empty()) wp.initial_prompt = options.prompt.c_str();
   // The encoder costs the same for 1 s as for 30 s unless told how much of its window holds audio:
   // 50 encoder frames per second (WHISPER_SAMPLE_RATE / 320).
@@ -220,6 +227,17 @@ std::vector<ParamSpec> whisper_param_specs() {
                 .doc = "encoder frames to compute, 50 per second of audio: 0 the model's full 30 s window (1500), "
                        "-1 just enough for each item, N the first N/50 s; less is faster for short windows "
                        "(streaming), with some loss of accuracy"},
+      ParamSpec{.name = "suppress_non_speech",
+                .type = ParamType::Bool,
+                .default_value = Json(true),
+                .doc = "never write non-speech tokens such as [Laughter] or music notes (OpenAI's and "
+                       "faster-whisper's default)"},
+      ParamSpec{.name = "portable_math",
+                .type = ParamType::Bool,
+                .default_value = Json(false),
+                .doc = "natively, ggml's own kernels as in the wasm builds, for a token-for-token equal transcript "
+                       "everywhere (slower); by default the native encoder runs on OpenBLAS: the same words on "
+                       "real speech, not the same bits. The wasm builds always compute this way"},
       ParamSpec{.name = "suppress_end_of_text",
                 .type = ParamType::Bool,
                 .default_value = Json(false),

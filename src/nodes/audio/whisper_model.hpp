@@ -14,7 +14,8 @@ struct whisper_context;
 
 namespace rm {
 
-// model, language, translate, n_threads, max_tokens, audio_ctx, suppress_end_of_text.
+// model, language, translate, n_threads, max_tokens, audio_ctx, suppress_non_speech, portable_math,
+// suppress_end_of_text.
 std::vector<ParamSpec> whisper_param_specs();
 
 // The item as 16 kHz mono audio, or an error that says how to get it.
@@ -64,7 +65,7 @@ class WhisperModel {
   std::string language_ = "en";
   bool translate_ = false;
   int threads_ = 0, max_tokens_ = 0, audio_ctx_ = 0;
-  bool suppress_eot_ = false;
+  bool suppress_eot_ = false, suppress_non_speech_ = true;
 };
 
 }  // namespace rm
