@@ -45,6 +45,15 @@ import array
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODELS = os.path.join(ROOT, "build", "models")
+# --say harvard: the first 16 Harvard sentences (IEEE 1969), some 44 s of espeak-ng speech.
+HARVARD = ("The birch canoe slid on the smooth planks. Glue the sheet to the dark blue background. "
+           "It is easy to tell the depth of a well. These days a chicken leg is a rare dish. "
+           "Rice is often served in round bowls. The juice of lemons makes fine punch. "
+           "The box was thrown beside the parked truck. The hogs were fed chopped corn and garbage. "
+           "Four hours of steady work faced us. A large size in stockings is hard to sell. "
+           "The boy was there when the sun rose. A rod is used to catch pink salmon. "
+           "The source of the huge river is the clear spring. Kick the ball straight and follow through. "
+           "Help the woman get back to her feet. A pot of tea helps to pass the evening.")
 JFK_TRUTH = "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
 VENV_PY = os.path.join(ROOT, "build", "venv", "bin", "python")
 
@@ -120,7 +129,8 @@ def waiting_on_stdin(pid):
 
 def stream_ours(cli, model, samples, step, chunk, tmp, extra):
     m = os.path.join(tmp, "stream.json")
-    manifest(m, [{"id": "live", "node_type": "StreamingWhisperNode", "params": {"model": model, "step": step, **extra}}])
+    params = {"model": model, **({"step": step} if step else {}), **extra}
+    manifest(m, [{"id": "live", "node_type": "StreamingWhisperNode", "params": params}])
     proc = subprocess.Popen(shlex.split(cli) + ["run", m, "--stream", "--error-format", "json"],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
     t_open = time.perf_counter()
@@ -278,8 +288,8 @@ def venv_part(args):
         while fed < len(audio):
             now = time.perf_counter() - t0
             avail = min(len(audio), int(now * 16000))
-            if avail - fed < args.step * 16000 and avail < len(audio):
-                time.sleep((fed + args.step * 16000 - avail) / 16000)
+            if avail - fed < args.ref_step * 16000 and avail < len(audio):
+                time.sleep((fed + args.ref_step * 16000 - avail) / 16000)
                 continue
             proc.audio_buffer = np.append(proc.audio_buffer, audio[fed:avail])
             fed = avail
@@ -318,11 +328,13 @@ def summary(lat):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--wav")
-    p.add_argument("--say", help="speech to generate with espeak-ng (its text is the truth)")
+    p.add_argument("--say", help="speech to generate with espeak-ng (its text is the truth; harvard: 16 Harvard sentences)")
     p.add_argument("--truth", help="the words spoken, if known")
     p.add_argument("--cli", default=os.path.join(ROOT, "build", "native", "remotemedia"))
     p.add_argument("--model", default=os.path.join(MODELS, "ggml-tiny.en.bin"))
-    p.add_argument("--step", type=float, default=1.0)
+    p.add_argument("--step", type=float, default=None, help="our step (default: the node's, 0.5 s)")
+    p.add_argument("--ref-step", type=float, default=1.0,
+                   help="the reference's min-chunk (Whisper-Streaming's default, 1 s)")
     p.add_argument("--chunk", type=float, default=0.1)
     p.add_argument("--threads", type=int, default=2, help="the reference's threads")
     p.add_argument("--param", action="append", default=[], metavar="NAME=JSON",
@@ -335,6 +347,8 @@ def main():
         return venv_part(args)
     tmp = tempfile.mkdtemp(prefix="rm-stream-bench-")
     truth = args.truth
+    if args.say == "harvard":
+        args.say = HARVARD
     if args.say:
         args.wav, truth = os.path.join(tmp, "say.wav"), args.say
     elif not args.wav:
@@ -350,7 +364,7 @@ def main():
     ours = stream_ours(args.cli, model, samples, args.step, args.chunk, tmp, extra)
     venv = {}
     if os.path.exists(VENV_PY):
-        cmd = [VENV_PY, __file__, "--venv-part", "--wav", wav16, "--step", str(args.step), "--threads",
+        cmd = [VENV_PY, __file__, "--venv-part", "--wav", wav16, "--ref-step", str(args.ref_step), "--threads",
                str(args.threads)] + ([] if args.reference else ["--no-reference"])
         r = subprocess.run(cmd, capture_output=True, text=True)
         if r.returncode == 0:
@@ -368,7 +382,8 @@ def main():
             r["wer_vs_truth"] = round(100 * wer(text, truth), 1)
         return r
 
-    result = {"audio_s": round(len(samples) / 16000, 2), "step_s": args.step, "chunk_s": args.chunk, "cli": args.cli,
+    result = {"audio_s": round(len(samples) / 16000, 2), "step_s": args.step, "ref_step_s": args.ref_step,
+              "chunk_s": args.chunk, "cli": args.cli,
               "params": extra,
               "offline": {"text": offline.strip()}, "ours": report(ours["commits"]),
               "session_open_s": round(ours["open_s"], 3), "partials": ours["partials"]}
@@ -379,7 +394,8 @@ def main():
     if args.json:
         print(json.dumps(result, indent=1))
         return
-    print(f"audio {result['audio_s']} s, step {args.step} s, packets of {args.chunk} s, params {extra}; {args.cli}")
+    print(f"audio {result['audio_s']} s, step {args.step or 'default'} s (reference {args.ref_step} s), packets of "
+          f"{args.chunk} s, params {extra}; {args.cli}")
     print(f"offline:   {offline.strip()!r}" + (f"  WER vs truth {result['offline']['wer_vs_truth']}%" if truth else ""))
     for name in ("ours", "reference"):
         if name not in result:

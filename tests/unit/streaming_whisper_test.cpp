@@ -144,6 +144,13 @@ TEST(StreamingWhisperNodeTest, TrimLongerThanTheMaximumBufferIsRefused) {
   EXPECT_NE(h.error().message.find("buffer_trim"), std::string::npos) << h.error().message;
 }
 
+TEST(StreamingWhisperNodeTest, NegativePadWindowIsRefused) {
+  auto h = test::NodeHarness::create("StreamingWhisperNode", R"({"model": "no-such-model.bin", "pad_window": -1})");
+  RM_ASSERT_ERROR(h);
+  EXPECT_EQ(h.error().code, "invalid_param_value");
+  EXPECT_NE(h.error().message.find("pad_window"), std::string::npos) << h.error().message;
+}
+
 TEST(StreamingWhisperNodeTest, MissingModelIsNamed) {
   auto h = test::NodeHarness::create("StreamingWhisperNode", R"({"model": "no-such-model.bin"})");
   RM_ASSERT_ERROR(h);

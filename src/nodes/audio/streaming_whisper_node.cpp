@@ -44,6 +44,9 @@ class StreamingWhisperNode final : public Node {
     if (p.number("min_window") < 0 || p.number("min_window") > 30)
       return fail(ErrorKind::InvalidInput, "invalid_param_value", "min_window must be 0 to 30 seconds");
     min_ctx_ = std::max(1, static_cast<int>(p.number("min_window") * 50));
+    if (p.number("pad_window") < 0 || p.number("pad_window") > 30)
+      return fail(ErrorKind::InvalidInput, "invalid_param_value", "pad_window must be 0 to 30 seconds");
+    pad_ctx_ = static_cast<int>(p.number("pad_window") * 50);
     const auto n = p.integer("agreement");
     if (step_ <= 0 || step_ > 30)
       return fail(ErrorKind::InvalidInput, "invalid_param_value", "step must be more than 0 and at most 30 seconds");
@@ -86,6 +89,8 @@ class StreamingWhisperNode final : public Node {
     options.words = true;
     options.prompt = agreement_.prompt();
     options.min_audio_ctx = min_ctx_;
+    options.pad_audio_ctx = pad_ctx_;
+    options.one_window = !last;  // at the end, every window: nothing comes after to hear the tail again
     options.fallback = fallback_;
     // A short window can make Whisper loop to its 224-token limit (seconds per step in the wasm):
     // speech has some 3 to 4 tokens a second, so a loop is cut at 6 a second (and 10 at least).
@@ -170,10 +175,10 @@ class StreamingWhisperNode final : public Node {
 
   WhisperModel model_;
   LocalAgreement agreement_;
-  double step_ = 1, trim_ = 15, max_ = 25;
+  double step_ = 0.5, trim_ = 15, max_ = 25;
   bool partial_ = true;
   bool keep_up_ = true;
-  int min_ctx_ = 1;
+  int min_ctx_ = 1, pad_ctx_ = 50;
   bool fallback_ = false;
   bool max_tokens_set_ = false;  // the manifest's max_tokens, else a cap from the buffer's length
   double lag_ = 0;               // seconds the last transcription took (keep_up): the audio that came meanwhile
@@ -191,7 +196,7 @@ NodeInfo streaming_whisper_node_info() {
     if (p.name == "audio_ctx") p.default_value = Json(-1);  // the buffer is short: encode just that
   params.push_back(ParamSpec{.name = "step",
                              .type = ParamType::Number,
-                             .default_value = Json(1.0),
+                             .default_value = Json(0.5),
                              .doc = "seconds of new audio between transcriptions of the buffer"});
   params.push_back(ParamSpec{.name = "agreement",
                              .type = ParamType::Integer,
@@ -209,6 +214,11 @@ NodeInfo streaming_whisper_node_info() {
                              .type = ParamType::Number,
                              .default_value = Json(0.0),
                              .doc = "with audio_ctx -1, encode at least this many seconds (0: just the buffer)"});
+  params.push_back(ParamSpec{.name = "pad_window",
+                             .type = ParamType::Number,
+                             .default_value = Json(1.0),
+                             .doc = "with audio_ctx -1, also encode this many seconds of the silence after the buffer "
+                                    "(with none, tiny.en garbles and repeats the last words more often)"});
   params.push_back(ParamSpec{.name = "fallback",
                              .type = ParamType::Bool,
                              .default_value = Json(false),

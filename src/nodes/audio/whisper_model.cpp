@@ -155,8 +155,17 @@ Result<WhisperTranscript> WhisperModel::transcribe(std::span<const float> sample
   // 50 encoder frames per second (WHISPER_SAMPLE_RATE / 320).
   wp.audio_ctx = audio_ctx_;
   if (audio_ctx_ == -1)
-    wp.audio_ctx = std::clamp(std::max(static_cast<int>((samples.size() + 319) / 320), options.min_audio_ctx), 1,
-                              whisper_n_audio_ctx(ctx_));
+    wp.audio_ctx = std::clamp(
+        std::max(static_cast<int>((samples.size() + 319) / 320) + options.pad_audio_ctx, options.min_audio_ctx), 1,
+        whisper_n_audio_ctx(ctx_));
+  // whisper.cpp encodes again from the last timestamp when the text ends before the audio does; a
+  // stream re-transcribes that tail at its next step anyway, and the second window (a short piece
+  // of audio on its own) is where tiny.en made up repeated phrases.
+  int windows = 0;
+  if (options.one_window) {
+    wp.encoder_begin_callback = [](whisper_context*, whisper_state*, void* n) { return ++*static_cast<int*>(n) <= 1; };
+    wp.encoder_begin_callback_user_data = &windows;
+  }
   if (suppress_eot_) {
     // Synthetic test models never end on their own: only max_tokens stops them.
     wp.logits_filter_callback = [](whisper_context* c, whisper_state*, const whisper_token_data*, int, float* logits,

@@ -40,12 +40,13 @@ struct WhisperTranscript {
 };
 
 struct TranscribeOptions {
-  bool words = false;     // token timestamps, grouped into words
-  std::string prompt;     // text said before these samples (conditions the decoder)
-  bool fallback = false;  // decode again hotter when the text repeats itself (whisper.cpp's entropy check)
-  int min_audio_ctx = 1;
-  int max_tokens = 0;  // more than 0: at most this many tokens per segment (else the model's param)  // with audio_ctx
-                       // -1: encode at least this many frames (50 per second)
+  bool words = false;       // token timestamps, grouped into words
+  std::string prompt;       // text said before these samples (conditions the decoder)
+  bool fallback = false;    // decode again hotter when the text repeats itself (whisper.cpp's entropy check)
+  int min_audio_ctx = 1;    // with audio_ctx -1: encode at least this many frames (50 per second)
+  int pad_audio_ctx = 0;    // with audio_ctx -1: and this many frames of the silence after the samples
+  int max_tokens = 0;       // more than 0: at most this many tokens per segment (else the model's param)
+  bool one_window = false;  // encode once: no second window from the last timestamp to the end
 };
 
 class WhisperModel {
