@@ -18,10 +18,13 @@ matched to it by alignment). WER is computed against the offline transcript and,
 known (--say, or jfk.wav's sentence), against the truth. Figures are from this one run, on this
 machine; compare them with each other, not across machines.
 
+With --chromium the same WAV also plays in real time through runner.openSession in Chromium
+(web/bench/streaming-bench.mjs: the page's clock stamps the outputs), reported as "chromium".
+
 Usage:
-  bench/streaming_bench.py [--wav F | --say TEXT] [--step 1.0] [--chunk 0.1]
+  bench/streaming_bench.py [--wav F | --say TEXT | --say harvard] [--step 0.5] [--ref-step 1.0] [--chunk 0.1]
                            [--cli build/native/remotemedia | --cli "node tools/remotemedia-wasi --dir build/models"]
-                           [--no-reference] [--json]
+                           [--chromium] [--param NAME=JSON]... [--no-reference] [--json]
 Needs: a built CLI, build/models/ggml-tiny.en.bin and, for the reference and word timing,
 faster-whisper (build/venv/bin/python, as scripts/setup makes it): the script re-runs itself there
 for that part.
@@ -167,6 +170,23 @@ def stream_ours(cli, model, samples, step, chunk, tmp, extra):
             partials += 1
     return {"open_s": open_s, "commits": commits, "partials": partials,
             "end_s": (events[-1][0] - t0) if events else 0.0}
+
+
+def stream_chromium(model, wav16, chunk, extra):
+    """The same WAV in real time through runner.openSession in Chromium (web/bench/streaming-bench.mjs)."""
+    cmd = ["node", os.path.join(ROOT, "web", "bench", "streaming-bench.mjs"), "--wav", wav16, "--model", model,
+           "--chunk", str(chunk), "--params", json.dumps(extra)]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise SystemExit(f"the Chromium session failed: {r.stderr.strip()[-800:]}")
+    out = json.loads(r.stdout.strip().splitlines()[-1])
+    commits, partials = [], 0
+    for t, item in out["events"]:
+        if item["type"] == "committed":
+            commits += [(t, w["text"], w["end"]) for w in item["words"]]
+        else:
+            partials += 1
+    return {"open_s": out["open_s"], "commits": commits, "partials": partials, "build": out["build"]}
 
 
 # --- the reference (Whisper-Streaming, ported) and word timing: run in the venv ---------------
@@ -340,6 +360,8 @@ def main():
     p.add_argument("--param", action="append", default=[], metavar="NAME=JSON",
                    help="another StreamingWhisperNode param, e.g. audio_ctx=0 (repeatable)")
     p.add_argument("--no-reference", dest="reference", action="store_false")
+    p.add_argument("--chromium", action="store_true",
+                   help="also the same stream in Chromium (runner.openSession, web/bench/streaming-bench.mjs)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--venv-part", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
@@ -362,6 +384,9 @@ def main():
     offline = offline_text(args.cli, model, wav16, tmp)
     extra = {k: json.loads(v) for k, v in (a.split("=", 1) for a in args.param)}
     ours = stream_ours(args.cli, model, samples, args.step, args.chunk, tmp, extra)
+    browser = None
+    if args.chromium:
+        browser = stream_chromium(model, wav16, args.chunk, {**({"step": args.step} if args.step else {}), **extra})
     venv = {}
     if os.path.exists(VENV_PY):
         cmd = [VENV_PY, __file__, "--venv-part", "--wav", wav16, "--ref-step", str(args.ref_step), "--threads",
@@ -389,6 +414,9 @@ def main():
               "session_open_s": round(ours["open_s"], 3), "partials": ours["partials"]}
     if truth:
         result["offline"]["wer_vs_truth"] = round(100 * wer(offline, truth), 1)
+    if browser:
+        result["chromium"] = report(browser["commits"])
+        result["chromium"].update(session_open_s=round(browser["open_s"], 3), build=browser["build"])
     if "reference" in venv:
         result["reference"] = report([tuple(c) for c in venv["reference"]["commits"]])
     if args.json:
@@ -397,7 +425,7 @@ def main():
     print(f"audio {result['audio_s']} s, step {args.step or 'default'} s (reference {args.ref_step} s), packets of "
           f"{args.chunk} s, params {extra}; {args.cli}")
     print(f"offline:   {offline.strip()!r}" + (f"  WER vs truth {result['offline']['wer_vs_truth']}%" if truth else ""))
-    for name in ("ours", "reference"):
+    for name in ("ours", "chromium", "reference"):
         if name not in result:
             continue
         r = result[name]
