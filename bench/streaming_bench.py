@@ -22,7 +22,7 @@ With --chromium the same WAV also plays in real time through runner.openSession 
 (web/bench/streaming-bench.mjs: the page's clock stamps the outputs), reported as "chromium".
 
 Usage:
-  bench/streaming_bench.py [--wav F | --say TEXT | --say harvard] [--step 0.5] [--ref-step 1.0] [--chunk 0.1]
+  bench/streaming_bench.py [--wav F | --say TEXT | --say harvard] [--step 0.7] [--ref-step 1.0] [--chunk 0.1]
                            [--cli build/native/remotemedia | --cli "node tools/remotemedia-wasi --dir build/models"]
                            [--chromium] [--param NAME=JSON]... [--no-reference] [--json]
 Needs: a built CLI, build/models/ggml-tiny.en.bin and, for the reference and word timing,
@@ -352,7 +352,7 @@ def main():
     p.add_argument("--truth", help="the words spoken, if known")
     p.add_argument("--cli", default=os.path.join(ROOT, "build", "native", "remotemedia"))
     p.add_argument("--model", default=os.path.join(MODELS, "ggml-tiny.en.bin"))
-    p.add_argument("--step", type=float, default=None, help="our step (default: the node's, 0.5 s)")
+    p.add_argument("--step", type=float, default=None, help="our step (default: the node's, 0.7 s)")
     p.add_argument("--ref-step", type=float, default=1.0,
                    help="the reference's min-chunk (Whisper-Streaming's default, 1 s)")
     p.add_argument("--chunk", type=float, default=0.1)

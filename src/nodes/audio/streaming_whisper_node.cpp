@@ -175,7 +175,7 @@ class StreamingWhisperNode final : public Node {
 
   WhisperModel model_;
   LocalAgreement agreement_;
-  double step_ = 0.5, trim_ = 15, max_ = 25;
+  double step_ = 0.7, trim_ = 15, max_ = 25;
   bool partial_ = true;
   bool keep_up_ = true;
   int min_ctx_ = 1, pad_ctx_ = 50;
@@ -196,7 +196,7 @@ NodeInfo streaming_whisper_node_info() {
     if (p.name == "audio_ctx") p.default_value = Json(-1);  // the buffer is short: encode just that
   params.push_back(ParamSpec{.name = "step",
                              .type = ParamType::Number,
-                             .default_value = Json(0.5),
+                             .default_value = Json(0.7),
                              .doc = "seconds of new audio between transcriptions of the buffer"});
   params.push_back(ParamSpec{.name = "agreement",
                              .type = ParamType::Integer,
