@@ -1,7 +1,7 @@
 // A folder that must not outlive the process: removed when the process is stopped by SIGINT,
 // SIGTERM or SIGHUP (then the process dies of that signal, as it would have), and on destruction.
-// Native only: the signals are blocked in every thread and taken by one watcher thread with
-// sigwait, so the removal runs in a plain thread, not in a signal handler.
+// Native only: the signal handler just wakes one watcher thread through a pipe, so the removal runs
+// in a plain thread, not in a signal handler, whichever thread the signal came to.
 #pragma once
 
 #include <string>
