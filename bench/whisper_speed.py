@@ -19,38 +19,24 @@ Usage: bench/whisper_speed.py [--rounds 3] [--repeat 3] [--types q8_0,f16,q5_1] 
 (after scripts/setup: build/native/remotemedia, build/models, build/venv with faster-whisper)
 """
 import argparse
-import base64
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
-import wave
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "tests", "audio"))
+sys.path.insert(0, os.path.join(REPO, "bench"))
+from check_whisper_jfk import JFK  # noqa: E402
+from streaming_bench import audio_item, load_wav_16k  # noqa: E402
 from whisper_text import MODELS, words  # noqa: E402
 
 CLI = os.path.join(REPO, "build", "native", "remotemedia")
 PEER_PYTHON = os.path.join(REPO, "build", "venv", "bin", "python")
 PEER = os.path.join(REPO, "bench", "faster_whisper_run.py")
-JFK_WORDS = words("And so my fellow Americans ask not what your country can do for you "
-                  "ask what you can do for your country")
-
-
-def audio_item(wav_path):
-    """The WAV as one `__audio__` item (16 kHz mono float32), for the session's NDJSON input."""
-    with wave.open(wav_path) as w:
-        if w.getframerate() != 16000 or w.getnchannels() != 1 or w.getsampwidth() != 2:
-            sys.exit(f"{wav_path}: expected 16 kHz mono 16-bit")
-        pcm = w.readframes(w.getnframes())
-    import array
-    samples = array.array("h", pcm)
-    floats = array.array("f", (s / 32768.0 for s in samples))
-    return json.dumps({"__audio__": True, "audio": {
-        "meta": {"dtype": "float32", "sample_rate": 16000, "channels": 1, "frames": len(floats)},
-        "data": base64.b64encode(floats.tobytes()).decode()}})
+JFK_WORDS = words(JFK)
 
 
 def manifest(folder, model, threads):
@@ -107,7 +93,7 @@ def main():
     p.add_argument("--wav", default=os.path.join(REPO, "build", "models", "jfk.wav"))
     a = p.parse_args()
     thread_counts = sorted({int(t) for t in a.threads.split(",")})
-    item = audio_item(a.wav)
+    item = audio_item(load_wav_16k(a.wav)[0])  # one `__audio__` item, for the session's NDJSON input
     check = os.path.basename(a.wav) == "jfk.wav"
 
     with tempfile.TemporaryDirectory() as tmp:
