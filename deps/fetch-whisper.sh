@@ -13,7 +13,7 @@ OUT="$RM_DEPS_CACHE/build/whisper.cpp-1.9.1"
 # encoder on BLAS in native builds. A changed patch unpacks afresh.
 PATCHES=(
   "whisper.cpp-1.9.1-wasm-simd.patch 80f1fd8aba9168111731df29669dab2282de5fcc27c6b1bb771b6970dda68e1b"
-  "whisper.cpp-1.9.1-native-blas.patch 21824efbe243025fe0060d950d4077c0f280d62cb47c8bc8b91dee5a01d4dd66"
+  "whisper.cpp-1.9.1-native-blas.patch 319dc553845fc86136e95f10331599d4a94c280681b1718af0fe473f93e37d7a"
 )
 PATCH_DIR="$(cd "$(dirname "$0")" && pwd)/patches"
 

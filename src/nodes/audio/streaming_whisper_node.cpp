@@ -1,11 +1,11 @@
 // StreamingWhisperNode: live transcription of audio that arrives in chunks (16 kHz mono, any
 // chunk size), after Whisper-Streaming. Every `step` seconds of new audio (or, with keep_up, as
-// much audio as came during the last transcription, if more) it transcribes its
-// whole buffer again (overlapping windows: the buffer keeps the audio since the last trim), and
-// commits the words the last `agreement` hypotheses agree on (LocalAgreement-n,
-// local_agreement.hpp). The buffer is trimmed at the end of a committed segment once it is longer
-// than `buffer_trim` seconds, and at the last committed word beyond `max_buffer`. Committed text
-// that left the buffer is the decoder's prompt.
+// much audio as came during the last transcription, if more) it transcribes its whole buffer
+// again (overlapping windows: the buffer keeps the audio since the last trim), and commits the
+// words the last `agreement` hypotheses agree on (LocalAgreement-n, local_agreement.hpp). The
+// buffer is trimmed at the end of a committed segment once it is longer than `buffer_trim`
+// seconds, and at the last committed word once it reaches `max_buffer`. Committed text that left
+// the buffer is the decoder's prompt.
 //
 // Output items, in order:
 //   {"type": "committed", "text", "words": [{"text", "start", "end"}], "start", "end", "audio_time"}
@@ -50,9 +50,9 @@ class StreamingWhisperNode final : public Node {
     const auto n = p.integer("agreement");
     if (step_ <= 0 || step_ > 30)
       return fail(ErrorKind::InvalidInput, "invalid_param_value", "step must be more than 0 and at most 30 seconds");
-    if (max_ <= 0 || max_ > 30)
+    if (max_ < 1 || max_ > 30)
       return fail(ErrorKind::InvalidInput, "invalid_param_value",
-                  "max_buffer must be more than 0 and at most 30 seconds (Whisper's window)");
+                  "max_buffer must be 1 to 30 seconds (Whisper's window)");
     if (trim_ <= 0 || trim_ > max_)
       return fail(ErrorKind::InvalidInput, "invalid_param_value",
                   "buffer_trim must be more than 0 and at most max_buffer (" + Json(max_).dump() + ")");
@@ -64,12 +64,21 @@ class StreamingWhisperNode final : public Node {
 
   Result<> process(Value item, Emitter& out) override {
     RM_TRY(a, whisper_audio(item));
-    const auto samples = a->view();
-    buffer_.insert(buffer_.end(), samples.begin(), samples.end());
-    received_ += samples.size();
-    pending_ += samples.size();
-    if (static_cast<double>(pending_) < std::max(step_, lag_) * kWhisperSampleRate) return {};
-    return transcribe(out, false);
+    // Audio that comes faster than it is transcribed (a long item, a slow machine under keep_up)
+    // is taken max_buffer seconds at a time: the buffer never outgrows Whisper's window, whose
+    // audio past the end would be lost. Then the stream falls behind; it never drops words.
+    auto samples = a->view();
+    const auto most = static_cast<std::size_t>(max_ * kWhisperSampleRate);
+    while (!samples.empty()) {
+      const std::size_t take = std::min(samples.size(), most > buffer_.size() ? most - buffer_.size() : 0);
+      buffer_.insert(buffer_.end(), samples.begin(), samples.begin() + static_cast<std::ptrdiff_t>(take));
+      samples = samples.subspan(take);
+      received_ += take;
+      pending_ += take;
+      if (buffer_.size() >= most || static_cast<double>(pending_) >= std::max(step_, lag_) * kWhisperSampleRate)
+        RM_CHECK(transcribe(out, false));
+    }
+    return {};
   }
 
   Result<> flush(Emitter& out) override {
@@ -126,22 +135,28 @@ class StreamingWhisperNode final : public Node {
   }
 
   // Beyond buffer_trim: cut at the last segment end (not the last segment's) that is committed.
-  // Beyond max_buffer: cut at the last committed word, or, with nothing committed, commit the
-  // hypothesis as it is and start afresh.
+  // At max_buffer: cut at the last committed word, or, with nothing committed, commit the
+  // hypothesis as it is and cut after its last word (the audio after it stays: Whisper may have
+  // stopped before the end of its window). With no word at all, keep the last second. Every cut at
+  // max_buffer makes room, so process() always moves on.
   void trim(const std::vector<double>& segment_ends, Emitter& out) {
     const double length = seconds(buffer_.size());
-    if (length <= trim_) return;
+    const bool full = buffer_.size() >= static_cast<std::size_t>(max_ * kWhisperSampleRate);
+    if (length <= trim_ && !full) return;
     const double committed = agreement_.last_committed_end();
     double cut = buffer_start_;
     for (std::size_t i = 0; i + 1 < segment_ends.size(); ++i)
       if (segment_ends[i] <= committed) cut = std::max(cut, segment_ends[i]);
-    if (cut <= buffer_start_ && length > max_) cut = std::max(buffer_start_, committed);
-    if (cut <= buffer_start_ && length > max_) {
-      cut = buffer_start_ + length;
-      emit_committed(agreement_.finish(), out);  // no agreement in max_buffer seconds: take the newest
+    if (cut <= buffer_start_ && full) cut = std::max(buffer_start_, committed);
+    if (cut <= buffer_start_ && full) {
+      const auto taken = agreement_.finish();  // no agreement in max_buffer seconds: take the newest
+      emit_committed(taken, out);
+      if (!taken.empty()) cut = taken.back().end;
+      if (cut <= buffer_start_) cut = buffer_start_ + std::max(length / 2, length - 1.0);
     }
     if (cut <= buffer_start_) return;
-    const auto drop = std::min(buffer_.size(), static_cast<std::size_t>((cut - buffer_start_) * kWhisperSampleRate));
+    auto drop = std::min(buffer_.size(), static_cast<std::size_t>((cut - buffer_start_) * kWhisperSampleRate));
+    if (full) drop = std::max<std::size_t>(drop, 1);
     buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(drop));
     buffer_start_ += seconds(drop);
     agreement_.trim(buffer_start_);
@@ -209,7 +224,8 @@ NodeInfo streaming_whisper_node_info() {
   params.push_back(ParamSpec{.name = "max_buffer",
                              .type = ParamType::Number,
                              .default_value = Json(25.0),
-                             .doc = "most seconds of buffer (at most 30); beyond, cut at the last committed word"});
+                             .doc = "most seconds of buffer (1 to 30); there, cut at the last committed word (audio "
+                                    "that comes faster than it is transcribed waits: words are never dropped)"});
   params.push_back(ParamSpec{.name = "min_window",
                              .type = ParamType::Number,
                              .default_value = Json(0.0),
