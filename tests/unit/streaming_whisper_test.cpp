@@ -77,6 +77,24 @@ TEST(LocalAgreementTest, CommittedWordsHeardQuiteDifferentlyAreCutByTime) {
   EXPECT_EQ(text(la.insert(words("won too three four"))), " three");
 }
 
+TEST(LocalAgreementTest, AMisheardLastCommittedWordDoesNotBringTheOnesBeforeItBack) {
+  LocalAgreement la(2);
+  la.insert(words("a large size in stockings in"));
+  la.insert(words("a large size in stockings in"));  // commits all six; the last "in" was "is"
+  // Heard right this time: the committed words end at "is" (as near in words as before it, and
+  // nearer in time), not at the earlier "in", which would commit "stockings" twice.
+  la.insert(words("a large size in stockings is hard to sell"));
+  EXPECT_EQ(text(la.partial()), " hard to sell");
+}
+
+TEST(LocalAgreementTest, CommittedWordsThatWhisperNowHearsWithAWordMoreAreCutAfterThem) {
+  LocalAgreement la(2);
+  la.insert(words("the juice of lemons"));
+  la.insert(words("the juice of lemons"));  // commits all four
+  la.insert(words("the juice of the lemons makes fine punch"));
+  EXPECT_EQ(text(la.partial()), " makes fine punch");
+}
+
 TEST(LocalAgreementTest, ARepeatedPhraseIsNotTakenForTheCommittedOne) {
   LocalAgreement la(2);
   la.insert(words("ask not"));

@@ -107,29 +107,34 @@ class LocalAgreement {
 
   // The words of a new hypothesis that come after the committed ones. The buffer's audio still
   // holds the committed words that were not trimmed away, so the hypothesis starts with them, as
-  // Whisper hears them this time: they are cut where the tail of the committed words (up to 3
-  // words) is found, nearest to where it should end. When it is not there, they are cut by time,
-  // as Whisper-Streaming does: words starting before the last commit ended, then any 1- to 5-word
-  // overlap of the committed tail with the head of what is left.
+  // Whisper hears them this time (a word may be heard differently, dropped or split): it is cut
+  // after the prefix nearest to them in edit distance over words, and among prefixes as near,
+  // after the one that ends nearest to where the committed words end. With no committed word in
+  // the buffer, it is cut by time, as Whisper-Streaming does (words starting before the last commit
+  // ended). Then any 1- to 5-word overlap of the committed tail with what is left goes too.
   std::vector<TimedWord> after_committed(std::vector<TimedWord> words) const {
-    const std::size_t c = in_buffer_.size();
-    for (std::size_t m = std::min<std::size_t>(3, c); m >= 1; --m) {
-      std::ptrdiff_t best = -1;
-      for (std::size_t end = m; end <= words.size(); ++end) {
-        if (!std::equal(in_buffer_.end() - static_cast<std::ptrdiff_t>(m), in_buffer_.end(),
-                        words.begin() + static_cast<std::ptrdiff_t>(end - m), same_word))
-          continue;
-        const auto off = [&](std::size_t e) { return e > c ? e - c : c - e; };
-        if (off(end) <= 2 && (best < 0 || off(end) < off(static_cast<std::size_t>(best))))
-          best = static_cast<std::ptrdiff_t>(end);
+    const std::size_t c = in_buffer_.size(), h = words.size();
+    if (c > 0) {
+      std::vector<std::size_t> row(h + 1), next(h + 1);  // edit distances to words[0, j)
+      for (std::size_t j = 0; j <= h; ++j) row[j] = j;
+      for (std::size_t i = 1; i <= c; ++i) {
+        next[0] = i;
+        for (std::size_t j = 1; j <= h; ++j)
+          next[j] = std::min(
+              {row[j] + 1, next[j - 1] + 1, row[j - 1] + (same_word(in_buffer_[i - 1], words[j - 1]) ? 0 : 1)});
+        std::swap(row, next);
       }
-      if (best >= 0) {
-        words.erase(words.begin(), words.begin() + best);
-        return words;
-      }
+      const auto ends_off = [&](std::size_t j) {
+        return std::abs((j == 0 ? (h == 0 ? last_end_ : words[0].start) : words[j - 1].end) - last_end_);
+      };
+      std::size_t cut = 0;
+      for (std::size_t j = 1; j <= h; ++j)
+        if (row[j] < row[cut] || (row[j] == row[cut] && ends_off(j) < ends_off(cut))) cut = j;
+      words.erase(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(cut));
+    } else {
+      words.erase(words.begin(), std::find_if(words.begin(), words.end(),
+                                              [&](const TimedWord& w) { return w.start > last_end_ - 0.1; }));
     }
-    words.erase(words.begin(), std::find_if(words.begin(), words.end(),
-                                            [&](const TimedWord& w) { return w.start > last_end_ - 0.1; }));
     if (!words.empty() && std::abs(words.front().start - last_end_) < 1.0) {
       for (std::size_t k = std::min<std::size_t>({5, c, words.size()}); k >= 1; --k) {
         if (std::equal(in_buffer_.end() - static_cast<std::ptrdiff_t>(k), in_buffer_.end(), words.begin(), same_word)) {
