@@ -239,35 +239,35 @@ async function transcribeInPage(file) {
   return page.evaluate(() => window.lastTranscript.whisper);
 }
 const downloadState = (name) => page.getAttribute(`#downloads [data-name="${name}"]`, "data-state");
-const Q5 = "ggml-tiny.en-q5_1.bin";
+const DEFAULT_MODEL = "ggml-tiny.en-q8_0.bin";
 
-test("the speech panel defaults to the real tiny.en (q5_1), shows its download, and hears JFK", async () => {
+test("the speech panel defaults to the real tiny.en (q8_0), shows its download, and hears JFK", async () => {
   await page.reload();
   await page.waitForFunction(() => document.getElementById("status").textContent === "ready");
-  assert.equal(await page.inputValue("#model"), Q5);
+  assert.equal(await page.inputValue("#model"), DEFAULT_MODEL);
   const offered = await page.$$eval("#model option", (o) => o.map((x) => x.value));
-  for (const m of [Q5, "ggml-tiny.en-q8_0.bin", "ggml-tiny.en.bin"]) assert.ok(offered.includes(m), `${m} is not offered`);
+  for (const m of [DEFAULT_MODEL, "ggml-tiny.en-q5_1.bin", "ggml-tiny.en.bin"]) assert.ok(offered.includes(m), `${m} is not offered`);
   const params = await page.evaluate(() => window.speechPipeline().nodes.find((n) => n.node_type === "WhisperNode").params);
   assert.deepEqual(params, { model: "/work/model.bin" }, "no synthetic-model settings on a real model");
   const whisper = await transcribeInPage(join(repo, "build/models/jfk.wav"));
   assert.deepEqual(words(whisper.text), words(JFK), whisper.text);
-  assert.equal(await downloadState(Q5), "downloaded");
-  assert.match(await page.textContent(`#downloads [data-name="${Q5}"]`), /32\.2 MB, downloaded/);
+  assert.equal(await downloadState(DEFAULT_MODEL), "downloaded");
+  assert.match(await page.textContent(`#downloads [data-name="${DEFAULT_MODEL}"]`), /43\.6 MB, downloaded/);
   assert.ok(await page.isVisible("#downloads"));
   await page.screenshot({ path: join(repo, "build/screenshots/demo-speech-real.png"), fullPage: true });
 });
 
 test("after a reload the model and the Python module come from the page's cache; a damaged entry is fetched again", async () => {
   const fetched = [];  // GETs of the model that carried a body
-  const listener = (r) => r.url().endsWith(`/models/${Q5}`) && r.request().method() === "GET" && r.status() === 200 && fetched.push(r.url());
+  const listener = (r) => r.url().endsWith(`/models/${DEFAULT_MODEL}`) && r.request().method() === "GET" && r.status() === 200 && fetched.push(r.url());
   page.on("response", listener);
   try {
     await page.reload();
     await page.waitForFunction(() => document.getElementById("status").textContent === "ready");
     const whisper = await transcribeInPage(join(repo, "build/models/jfk.wav"));
     assert.deepEqual(words(whisper.text), words(JFK), whisper.text);
-    assert.equal(await downloadState(Q5), "cached");
-    assert.match(await page.textContent(`#downloads [data-name="${Q5}"]`), /from the cache/);
+    assert.equal(await downloadState(DEFAULT_MODEL), "cached");
+    assert.match(await page.textContent(`#downloads [data-name="${DEFAULT_MODEL}"]`), /from the cache/);
     assert.equal(await downloadState("Python stdlib"), "cached");
     assert.deepEqual(fetched, [], "the model was downloaded again");
     // Cut the cached copy short (as a write that died would), keeping its headers.
@@ -277,13 +277,13 @@ test("after a reload the model and the Python module come from the page's cache;
       const bytes = new Uint8Array(await r.arrayBuffer());
       await store.put(url, new Response(bytes.slice(0, bytes.length >> 1), { headers: r.headers }));
       return bytes.length;
-    }, new URL(`/models/${Q5}`, base).href);
+    }, new URL(`/models/${DEFAULT_MODEL}`, base).href);
     assert.ok(cut > 1e7);
     await page.reload();
     await page.waitForFunction(() => document.getElementById("status").textContent === "ready");
     const again = await transcribeInPage(join(repo, "build/models/jfk.wav"));
     assert.deepEqual(words(again.text), words(JFK), again.text);
-    assert.equal(await downloadState(Q5), "downloaded");
+    assert.equal(await downloadState(DEFAULT_MODEL), "downloaded");
     assert.equal(fetched.length, 1);
   } finally {
     page.off("response", listener);
@@ -296,7 +296,7 @@ test("the speech panel runs a model file of the user's own", async () => {
   const whisper = await transcribeInPage(join(repo, "build/models/jfk.wav"));
   assert.deepEqual(words(whisper.text), words(JFK), whisper.text);
   assert.match(await page.textContent("#speech-status"), /ggml-tiny\.en-q8_0\.bin/);
-  await page.selectOption("#model", Q5);
+  await page.selectOption("#model", DEFAULT_MODEL);
 });
 
 test("the page records from the microphone and transcribes it", async () => {
@@ -314,7 +314,7 @@ test("the page records from the microphone and transcribes it", async () => {
 });
 
 test("live mode: a session over the AudioWorklet microphone, partial then committed text, level, latency, the build", async () => {
-  await page.selectOption("#model", Q5);
+  await page.selectOption("#model", DEFAULT_MODEL);
   // The microphone must not go through the deprecated ScriptProcessorNode, and the model and
   // Whisper must load once: one session for the whole recording.
   await page.evaluate(() => {
@@ -444,7 +444,7 @@ test("picking the same audio file again transcribes it again", async () => {
     await page.waitForFunction(() => ["done", "error"].includes(document.body.dataset.speech), null, { timeout: 120000 });
     assert.ok(await page.evaluate(() => window.lastTranscript), `pick ${i + 1} was not transcribed`);
   }
-  await page.selectOption("#model", Q5);
+  await page.selectOption("#model", DEFAULT_MODEL);
 });
 
 test("any audio format the browser decodes: FLAC and Ogg Vorbis of jfk.wav give JFK's words", async () => {
