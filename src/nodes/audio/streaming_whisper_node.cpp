@@ -15,6 +15,7 @@
 // of input the rest of the audio is transcribed and everything left is committed.
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -127,7 +128,7 @@ class StreamingWhisperNode final : public Node {
       p.set("text", text_of(rest));
       p.set("start", rest.empty() ? agreement_.last_committed_end() : rest.front().start);
       p.set("end", rest.empty() ? agreement_.last_committed_end() : rest.back().end);
-      p.set("audio_time", seconds(received_));
+      p.set("audio_time", static_cast<double>(received_) / kWhisperSampleRate);
       out.emit(std::move(p));
     }
     trim(segment_ends, out);
@@ -184,7 +185,7 @@ class StreamingWhisperNode final : public Node {
     c.set("words", std::move(list));
     c.set("start", words.front().start);
     c.set("end", words.back().end);
-    c.set("audio_time", seconds(received_));
+    c.set("audio_time", static_cast<double>(received_) / kWhisperSampleRate);
     out.emit(std::move(c));
   }
 
@@ -198,8 +199,9 @@ class StreamingWhisperNode final : public Node {
   bool max_tokens_set_ = false;  // the manifest's max_tokens, else a cap from the buffer's length
   double lag_ = 0;               // seconds the last transcription took (keep_up): the audio that came meanwhile
   std::vector<float> buffer_;
-  double buffer_start_ = 0;                 // stream time of buffer_[0], in seconds
-  std::size_t received_ = 0, pending_ = 0;  // samples: all, and since the last transcription
+  double buffer_start_ = 0;     // stream time of buffer_[0], in seconds
+  std::uint64_t received_ = 0;  // samples since the start (64-bit: wasm32's size_t wraps after 74 hours)
+  std::size_t pending_ = 0;     // samples since the last transcription (at most max_buffer's)
 };
 
 NodeInfo streaming_whisper_node_info();
