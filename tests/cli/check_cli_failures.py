@@ -143,20 +143,8 @@ def python_cannot_change_the_guest_usr(cli, work):
     if not os.path.exists(target):
         print(f"skip python cannot change the guest /usr (no {target}: build the wasi-python preset)")
         return
-    code = """
-import os
-class Probe:
-    def process(self, path):
-        try:
-            if path.endswith("/"):
-                open(path + "new.py", "w").close()
-            else:
-                with open(path, "a") as f:
-                    f.write("\\nraise SystemExit('changed by a pipeline')\\n")
-            return "written"
-        except OSError as e:
-            return type(e).__name__
-"""
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "usr_write_probe.py")) as f:
+        code = f.read()
     manifest = {"version": "v1", "nodes": [{"id": "p", "node_type": "PythonNode", "params": {"code": code, "class": "Probe"}}]}
     write_json(os.path.join(work, "usr.json"), manifest)
     before = open(target, "rb").read()

@@ -97,18 +97,7 @@ test("embedded CPython imports a broad set of the standard library in Chromium",
 
 test("a pipeline's Python cannot change the guest /usr in the page either", async () => {
   // Under Node the /usr a pipeline changed was what later runs trusted (issue #16): read-only everywhere.
-  const code = `class Probe:
-    def process(self, path):
-        try:
-            if path.endswith("/"):
-                open(path + "new.py", "w").close()
-            else:
-                with open(path, "a") as f:
-                    f.write("# changed")
-            return "written"
-        except OSError as e:
-            return type(e).__name__
-`;
+  const code = readFileSync(join(repo, "tests/cli/usr_write_probe.py"), "utf8");
   const manifest = { version: "v1", nodes: [{ id: "probe", node_type: "PythonNode", params: { code, class: "Probe" } }] };
   const paths = ["/usr/lib/remotemedia/remotemedia/__init__.py", "/usr/lib/remotemedia/remotemedia/"];
   const got = await page.evaluate(async ({ manifest, paths }) =>
