@@ -30,7 +30,6 @@ faster-whisper (build/venv/bin/python, as scripts/setup makes it): the script re
 for that part.
 """
 import argparse
-import base64
 import difflib
 import json
 import os
@@ -47,6 +46,8 @@ import wave
 import array
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "audio"))
+from whisper_text import audio_item  # noqa: E402
 MODELS = os.path.join(ROOT, "build", "models")
 # --say harvard: the first 16 Harvard sentences (IEEE 1969), some 44 s of espeak-ng speech.
 HARVARD = ("The birch canoe slid on the smooth planks. Glue the sheet to the dark blue background. "
@@ -98,12 +99,6 @@ def say(text, path):
     subprocess.run(["espeak-ng", "-s", "150", "-w", raw, text], check=True)
     subprocess.run(["sox", raw, "-r", "16000", "-c", "1", "-b", "16", path], check=True)
     os.unlink(raw)
-
-
-def audio_item(samples):
-    data = base64.b64encode(samples.tobytes()).decode()
-    return json.dumps({"__audio__": True, "audio": {"meta": {"dtype": "float32", "sample_rate": 16000,
-                                                             "channels": 1, "frames": len(samples)}, "data": data}})
 
 
 # --- ours -----------------------------------------------------------------------------------

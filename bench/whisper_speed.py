@@ -30,8 +30,8 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "tests", "audio"))
 sys.path.insert(0, os.path.join(REPO, "bench"))
 from check_whisper_jfk import JFK  # noqa: E402
-from streaming_bench import audio_item, load_wav_16k  # noqa: E402
-from whisper_text import MODELS, words  # noqa: E402
+from streaming_bench import load_wav_16k  # noqa: E402
+from whisper_text import MODELS, audio_item, words  # noqa: E402
 
 CLI = os.path.join(REPO, "build", "native", "remotemedia")
 PEER_PYTHON = os.path.join(REPO, "build", "venv", "bin", "python")

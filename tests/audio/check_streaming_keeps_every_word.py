@@ -10,7 +10,6 @@ and every "country" (six) there. Before the fix, the audio past the window was c
 Usage: check_streaming_keeps_every_word.py MODELS_DIR CLI   (the CLI may carry arguments)
 """
 import array
-import base64
 import json
 import os
 import shlex
@@ -21,7 +20,7 @@ import wave
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from check_whisper_jfk import JFK  # noqa: E402
-from whisper_text import MODELS, REPO, wer, words  # noqa: E402
+from whisper_text import MODELS, REPO, audio_item, wer, words  # noqa: E402
 
 TIMES = 3
 
@@ -49,13 +48,11 @@ def committed_text(outputs):
 
 
 def packets(frames, seconds):
+    """16-bit PCM frames as `__audio__` items of `seconds` each, one NDJSON line apiece."""
     pcm = array.array("h", frames)
     n = int(16000 * seconds)
-    for i in range(0, len(pcm), n):
-        part = array.array("f", (s / 32768.0 for s in pcm[i:i + n]))
-        yield json.dumps({"__audio__": True, "audio": {
-            "meta": {"dtype": "float32", "sample_rate": 16000, "channels": 1, "frames": len(part)},
-            "data": base64.b64encode(part.tobytes()).decode()}})
+    return "".join(audio_item(array.array("f", (s / 32768.0 for s in pcm[i:i + n]))) + "\n"
+                   for i in range(0, len(pcm), n))
 
 
 def main():
@@ -69,9 +66,9 @@ def main():
         r = subprocess.run(cli + ["run", manifest(tmp, model, keep_up=False), "-i", wav],
                            capture_output=True, text=True, timeout=600)
         runs["one 33 s item"] = (r, lambda out: json.loads(out)["outputs"])
-        stdin = "".join(p + "\n" for pcm in [frames * TIMES] for p in packets(pcm, 0.5))
         r = subprocess.run(cli + ["run", manifest(tmp, model, keep_up=False, max_buffer=12, buffer_trim=12),
-                                  "--stream"], input=stdin, capture_output=True, text=True, timeout=600)
+                                  "--stream"], input=packets(frames * TIMES, 0.5), capture_output=True, text=True,
+                           timeout=600)
         runs["0.5 s packets, max_buffer 12"] = (r, lambda out: [json.loads(line) for line in out.splitlines()])
         for name, (r, parse) in runs.items():
             if r.returncode != 0:

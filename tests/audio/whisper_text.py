@@ -1,5 +1,6 @@
-"""What the real-model Whisper checks share: word normalization, word error rate, and a manifest
-derived from examples/transcribe.json with another model."""
+"""What the real-model Whisper checks (and bench/) share: word normalization, word error rate, a
+manifest derived from examples/transcribe.json with another model, and the `__audio__` item."""
+import base64
 import json
 import os
 import re
@@ -46,3 +47,10 @@ def transcribe(cli, manifest, wav):
     if r.returncode != 0:
         return None, f"exit {r.returncode}: {r.stderr.strip()[-800:]}"
     return json.loads(r.stdout), None
+
+
+def audio_item(samples):
+    """16 kHz mono float32 samples (array.array('f')) as one `__audio__` item, a line of NDJSON input."""
+    data = base64.b64encode(samples.tobytes()).decode()
+    return json.dumps({"__audio__": True, "audio": {"meta": {"dtype": "float32", "sample_rate": 16000,
+                                                             "channels": 1, "frames": len(samples)}, "data": data}})
