@@ -60,6 +60,7 @@ class StreamingWhisperNode final : public Node {
     if (n < 1 || n > 10)
       return fail(ErrorKind::InvalidInput, "invalid_param_value", "agreement must be 1 to 10 hypotheses");
     agreement_ = LocalAgreement(static_cast<int>(n));
+    max_samples_ = static_cast<std::size_t>(max_ * kWhisperSampleRate);
     return model_.open(p, ctx);
   }
 
@@ -69,14 +70,13 @@ class StreamingWhisperNode final : public Node {
     // is taken max_buffer seconds at a time: the buffer never outgrows Whisper's window, whose
     // audio past the end would be lost. Then the stream falls behind; it never drops words.
     auto samples = a->view();
-    const auto most = static_cast<std::size_t>(max_ * kWhisperSampleRate);
     while (!samples.empty()) {
-      const std::size_t take = std::min(samples.size(), most > buffer_.size() ? most - buffer_.size() : 0);
+      const std::size_t take = std::min(samples.size(), max_samples_ - buffer_.size());
       buffer_.insert(buffer_.end(), samples.begin(), samples.begin() + static_cast<std::ptrdiff_t>(take));
       samples = samples.subspan(take);
       received_ += take;
       pending_ += take;
-      if (buffer_.size() >= most || static_cast<double>(pending_) >= std::max(step_, lag_) * kWhisperSampleRate)
+      if (buffer_.size() >= max_samples_ || static_cast<double>(pending_) >= std::max(step_, lag_) * kWhisperSampleRate)
         RM_CHECK(transcribe(out, false));
     }
     return {};
@@ -91,7 +91,7 @@ class StreamingWhisperNode final : public Node {
   void close() override { model_.close(); }
 
  private:
-  double seconds(std::size_t samples) const { return static_cast<double>(samples) / kWhisperSampleRate; }
+  static double seconds(std::uint64_t samples) { return static_cast<double>(samples) / kWhisperSampleRate; }
 
   Result<> transcribe(Emitter& out, bool last) {
     pending_ = 0;
@@ -128,7 +128,7 @@ class StreamingWhisperNode final : public Node {
       p.set("text", text_of(rest));
       p.set("start", rest.empty() ? agreement_.last_committed_end() : rest.front().start);
       p.set("end", rest.empty() ? agreement_.last_committed_end() : rest.back().end);
-      p.set("audio_time", static_cast<double>(received_) / kWhisperSampleRate);
+      p.set("audio_time", seconds(received_));
       out.emit(std::move(p));
     }
     trim(segment_ends, out);
@@ -142,7 +142,7 @@ class StreamingWhisperNode final : public Node {
   // max_buffer makes room, so process() always moves on.
   void trim(const std::vector<double>& segment_ends, Emitter& out) {
     const double length = seconds(buffer_.size());
-    const bool full = buffer_.size() >= static_cast<std::size_t>(max_ * kWhisperSampleRate);
+    const bool full = buffer_.size() >= max_samples_;
     if (length <= trim_ && !full) return;
     const double committed = agreement_.last_committed_end();
     double cut = buffer_start_;
@@ -185,7 +185,7 @@ class StreamingWhisperNode final : public Node {
     c.set("words", std::move(list));
     c.set("start", words.front().start);
     c.set("end", words.back().end);
-    c.set("audio_time", static_cast<double>(received_) / kWhisperSampleRate);
+    c.set("audio_time", seconds(received_));
     out.emit(std::move(c));
   }
 
@@ -198,6 +198,7 @@ class StreamingWhisperNode final : public Node {
   bool fallback_ = false;
   bool max_tokens_set_ = false;  // the manifest's max_tokens, else a cap from the buffer's length
   double lag_ = 0;               // seconds the last transcription took (keep_up): the audio that came meanwhile
+  std::size_t max_samples_ = 0;  // max_buffer in samples: buffer_ never holds more
   std::vector<float> buffer_;
   double buffer_start_ = 0;     // stream time of buffer_[0], in seconds
   std::uint64_t received_ = 0;  // samples since the start (64-bit: wasm32's size_t wraps after 74 hours)
