@@ -33,7 +33,6 @@ import argparse
 import difflib
 import json
 import os
-import re
 import shlex
 import statistics
 import subprocess
@@ -47,7 +46,8 @@ import array
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "audio"))
-from whisper_text import audio_item  # noqa: E402
+from whisper_text import audio_item, words as norm_words  # noqa: E402
+from whisper_text import wer as wer_percent  # noqa: E402
 MODELS = os.path.join(ROOT, "build", "models")
 # --say harvard: the first 16 Harvard sentences (IEEE 1969), some 44 s of espeak-ng speech.
 HARVARD = ("The birch canoe slid on the smooth planks. Glue the sheet to the dark blue background. "
@@ -64,22 +64,10 @@ VENV_PY = os.path.join(ROOT, "build", "venv", "bin", "python")
 
 # --- text -----------------------------------------------------------------------------------
 
-def norm_words(text):
-    return re.findall(r"[a-z0-9']+", text.lower().replace("-", " "))
-
-
 def wer(hyp, ref):
-    """Word error rate of hyp against ref (edit distance over words / reference words)."""
-    h, r = norm_words(hyp), norm_words(ref)
-    d = list(range(len(h) + 1))
-    for i, rw in enumerate(r, 1):
-        prev, d[0] = d[0], i
-        for j, hw in enumerate(h, 1):
-            prev, d[j] = d[j], min(d[j] + 1, d[j - 1] + 1, prev + (rw != hw))
-    return d[len(h)] / max(1, len(r))
+    """Word error rate of hyp against ref, as a fraction."""
+    return wer_percent(ref, hyp) / 100
 
-
-# --- audio ----------------------------------------------------------------------------------
 
 def load_wav_16k(path):
     """16 kHz mono float32 samples (sox converts anything else)."""
@@ -94,10 +82,11 @@ def load_wav_16k(path):
     return array.array("f", (s / 32768.0 for s in pcm)), path
 
 
-def say(text, path):
+def say(text, path, voice=None):
     raw = path + ".raw.wav"
-    subprocess.run(["espeak-ng", "-s", "150", "-w", raw, text], check=True)
-    subprocess.run(["sox", raw, "-r", "16000", "-c", "1", "-b", "16", path], check=True)
+    subprocess.run(["espeak-ng", "-s", "150", "-w", raw] + (["-v", voice] if voice else []) + [text], check=True)
+    # -D: no dither (random noise), so the same text makes the same samples on every run
+    subprocess.run(["sox", "-D", raw, "-r", "16000", "-c", "1", "-b", "16", path], check=True)
     os.unlink(raw)
 
 
@@ -125,7 +114,7 @@ def waiting_on_stdin(pid):
         return False
 
 
-def stream_ours(cli, model, samples, step, chunk, tmp, extra):
+def stream_ours(cli, model, samples, step, chunk, tmp, extra, real_time=True):
     m = os.path.join(tmp, "stream.json")
     params = {"model": model, **({"step": step} if step else {}), **extra}
     manifest(m, [{"id": "live", "node_type": "StreamingWhisperNode", "params": params}])
@@ -149,7 +138,8 @@ def stream_ours(cli, model, samples, step, chunk, tmp, extra):
     for i in range(0, len(samples), n):
         part = samples[i:i + n]
         due = t0 + (i + len(part)) / 16000  # the packet exists once its last sample was spoken
-        time.sleep(max(0, due - time.perf_counter()))
+        if real_time:
+            time.sleep(max(0, due - time.perf_counter()))
         proc.stdin.write(audio_item(part) + "\n")
         proc.stdin.flush()
     proc.stdin.close()

@@ -16,8 +16,8 @@ def words(text):
     return re.sub(r"[^a-z0-9' ]+", " ", text.lower().replace("-", " ")).split()
 
 
-def wer(reference, hypothesis):
-    """Word error rate in percent: word-level edit distance over the reference's length."""
+def word_errors(reference, hypothesis):
+    """(word-level edit distance, reference words): the parts of a WER, to pool over recordings."""
     ref, hyp = words(reference), words(hypothesis)
     prev = list(range(len(hyp) + 1))
     for i, r in enumerate(ref, 1):
@@ -25,7 +25,13 @@ def wer(reference, hypothesis):
         for j, h in enumerate(hyp, 1):
             cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (r != h))
         prev = cur
-    return 100.0 * prev[-1] / max(len(ref), 1)
+    return prev[-1], len(ref)
+
+
+def wer(reference, hypothesis):
+    """Word error rate in percent: word-level edit distance over the reference's length."""
+    errors, n = word_errors(reference, hypothesis)
+    return 100.0 * errors / max(n, 1)
 
 
 def transcribe_manifest(folder, model_path):

@@ -33,6 +33,8 @@ bool is_annotation(const std::string& text) {
 }
 
 class StreamingWhisperNode final : public Node {
+  static constexpr int kWholeWindow = 30 * 50;  // encoder frames in Whisper's 30 s window
+
  public:
   Result<> open(const Params& p, const NodeContext& ctx) override {
     step_ = p.number("step");
@@ -98,7 +100,9 @@ class StreamingWhisperNode final : public Node {
     TranscribeOptions options;
     options.words = true;
     options.prompt = agreement_.prompt();
-    options.min_audio_ctx = min_ctx_;
+    // The last hypothesis is committed whole: it gets Whisper's whole window (a short one can make
+    // tiny.en stop early, and the words after where it stopped would be lost at the end).
+    options.min_audio_ctx = last ? kWholeWindow : min_ctx_;
     options.pad_audio_ctx = pad_ctx_;
     options.one_window = !last;  // at the end, every window: nothing comes after to hear the tail again
     options.fallback = fallback_;
