@@ -69,6 +69,8 @@ def wer(hyp, ref):
     return wer_percent(ref, hyp) / 100
 
 
+# --- audio ----------------------------------------------------------------------------------
+
 def load_wav_16k(path):
     """16 kHz mono float32 samples (sox converts anything else)."""
     with wave.open(path) as w:

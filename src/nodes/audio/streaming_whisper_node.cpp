@@ -12,7 +12,8 @@
 //   {"type": "partial", "text", "start", "end", "audio_time"}   (the rest of the newest hypothesis)
 // Times are seconds from the start of the stream; audio_time is how much audio had arrived.
 // Committed texts, concatenated, are the transcript (each word keeps its leading space). At end
-// of input the rest of the audio is transcribed and everything left is committed.
+// of input the rest of the audio is transcribed (with Whisper's whole window) and everything left is
+// committed.
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
