@@ -46,7 +46,7 @@ import array
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "audio"))
-from whisper_text import audio_item, words as norm_words  # noqa: E402
+from whisper_text import audio_item, say, words as norm_words  # noqa: E402
 from whisper_text import wer as wer_percent  # noqa: E402
 MODELS = os.path.join(ROOT, "build", "models")
 # --say harvard: the first 16 Harvard sentences (IEEE 1969), some 44 s of espeak-ng speech.
@@ -82,14 +82,6 @@ def load_wav_16k(path):
     with wave.open(path) as w:
         pcm = array.array("h", w.readframes(w.getnframes()))
     return array.array("f", (s / 32768.0 for s in pcm)), path
-
-
-def say(text, path, voice=None):
-    raw = path + ".raw.wav"
-    subprocess.run(["espeak-ng", "-s", "150", "-w", raw] + (["-v", voice] if voice else []) + [text], check=True)
-    # -D: no dither (random noise), so the same text makes the same samples on every run
-    subprocess.run(["sox", "-D", raw, "-r", "16000", "-c", "1", "-b", "16", path], check=True)
-    os.unlink(raw)
 
 
 # --- ours -----------------------------------------------------------------------------------

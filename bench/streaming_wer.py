@@ -10,7 +10,8 @@ also transcribed offline (WhisperNode over the whole file), the transcript strea
 The set: jfk.wav, and two lists of Harvard sentences (IEEE 1969) spoken by espeak-ng in each of
 --voices, some 3 minutes of speech in all. The pooled WER (all word errors over all words of the
 truth) is the figure to compare settings by: on one 44 s recording, settings a few points apart
-cannot be told apart (docs/audio.md).
+cannot be told apart (docs/audio.md). Each row also gives the stream's compute time as a multiple of
+the audio's length (on the audio clock a run is all compute; it depends on the machine and its load).
 
 Usage:
   bench/streaming_wer.py [--model build/models/ggml-tiny.en-q8_0.bin] [--voices en,en-us]
@@ -23,20 +24,7 @@ import sys
 import tempfile
 
 import streaming_bench as sb
-from whisper_text import word_errors
-
-# Harvard lists 3 and 4 (the first two are streaming_bench.HARVARD).
-HARVARD_3_4 = ("The small pup gnawed a hole in the sock. The fish twisted and turned on the bent hook. "
-               "Press the pants and sew a button on the vest. The swan dive was far short of perfect. "
-               "The beauty of the view stunned the young boy. Two blue fish swam in the tank. "
-               "Her purse was full of useless trash. The colt reared and threw the tall rider. "
-               "It snowed, rained, and hailed the same morning. Read verse out loud for pleasure. "
-               "Hoist the load to your left shoulder. Take the winding path to reach the lake. "
-               "Note closely the size of the gas tank. Wipe the grease off his dirty face. "
-               "Mend the coat before you go out. The wrist was badly strained and hung limp. "
-               "The stray cat gave birth to kittens. The young girl gave no clear response. "
-               "The meal was cooked before the bell rang. What joy there is in living.")
-
+from whisper_text import HARVARD_3_4, say, word_errors
 
 def recordings(voices, tmp):
     """(name, wav, truth) for the set, the espeak-ng speech made into tmp."""
@@ -44,7 +32,7 @@ def recordings(voices, tmp):
     for voice in voices:
         for name, text in (("harvard-1-2", sb.HARVARD), ("harvard-3-4", HARVARD_3_4)):
             wav = os.path.join(tmp, f"{name}-{voice}.wav")
-            sb.say(text, wav, voice)
+            say(text, wav, voice)
             out.append((f"{name} ({voice})", wav, text))
     return out
 
@@ -62,12 +50,17 @@ def main():
     model = os.path.abspath(args.model)
     tmp = tempfile.mkdtemp(prefix="rm-stream-wer-")
     rows, pooled = [], {"stream": [0, 0], "offline": [0, 0], "stream_vs_offline": [0, 0]}
+    compute_s = 0.0
     for name, wav, truth in recordings([v for v in args.voices.split(",") if v], tmp):
         samples, wav16 = sb.load_wav_16k(wav)
         offline = sb.offline_text(args.cli, model, wav16, tmp)
         ours = sb.stream_ours(args.cli, model, samples, None, 0.1, tmp, extra, real_time=False)
         stream = "".join(t for _, t, _ in ours["commits"])
-        row = {"recording": name, "audio_s": round(len(samples) / 16000, 1)}
+        # On the audio clock the stream's run time is its compute: as a fraction of the audio's length
+        # it says how far from real time this machine is (not part of the WER, which does not depend on it).
+        compute_s += ours["end_s"]
+        row = {"recording": name, "audio_s": round(len(samples) / 16000, 1),
+               "compute_x_real_time": round(ours["end_s"] * 16000 / len(samples), 2)}
         for key, (ref, hyp) in {"stream": (truth, stream), "offline": (truth, offline),
                                 "stream_vs_offline": (offline, stream)}.items():
             errors, n = word_errors(ref, hyp)
@@ -78,13 +71,16 @@ def main():
         rows.append(row)
         if not args.json:
             print(f"{name:28} {row['audio_s']:5.1f} s  stream {row['stream']:5.1f}%  offline {row['offline']:5.1f}%"
-                  f"  stream vs offline {row['stream_vs_offline']:5.1f}%", flush=True)
+                  f"  stream vs offline {row['stream_vs_offline']:5.1f}%  compute {row['compute_x_real_time']:.2f}x",
+                  flush=True)
     total = {k: round(100 * e / max(n, 1), 1) for k, (e, n) in pooled.items()}
+    total["compute_x_real_time"] = round(compute_s / max(sum(r["audio_s"] for r in rows), 1e-9), 2)
     if args.json:
         print(json.dumps({"model": model, "params": extra, "recordings": rows, "pooled": total}, indent=1))
         return
     print(f"{'pooled':28} {sum(r['audio_s'] for r in rows):5.1f} s  stream {total['stream']:5.1f}%  offline "
-          f"{total['offline']:5.1f}%  stream vs offline {total['stream_vs_offline']:5.1f}%   params {json.dumps(extra)}")
+          f"{total['offline']:5.1f}%  stream vs offline {total['stream_vs_offline']:5.1f}%  compute "
+          f"{total['compute_x_real_time']:.2f}x   params {json.dumps(extra)}")
 
 
 if __name__ == "__main__":

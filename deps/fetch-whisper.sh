@@ -9,11 +9,13 @@ VERSION=0.3.1
 SHA256=92041caf2b26c74b7f489fedf37bd093f216eebd61df512045ec2d19d0531d37
 TARBALL="$RM_DEPS_CACHE/src/$PACKAGE-$VERSION.tgz"
 OUT="$RM_DEPS_CACHE/build/whisper.cpp-1.9.1"
-# Our patches, applied in this order (each says what and why): wasm SIMD paths for ggml, and the
-# encoder on BLAS in native builds. A changed patch unpacks afresh.
+# Our patches, applied in this order (each says what and why): wasm SIMD paths for ggml, the
+# encoder on BLAS in native builds, and the decoder's economies for streaming (a prompt's logits for
+# its last token only; a prefix decoded in one batch). A changed patch unpacks afresh.
 PATCHES=(
   "whisper.cpp-1.9.1-wasm-simd.patch 80f1fd8aba9168111731df29669dab2282de5fcc27c6b1bb771b6970dda68e1b"
   "whisper.cpp-1.9.1-native-blas.patch 319dc553845fc86136e95f10331599d4a94c280681b1718af0fe473f93e37d7a"
+  "whisper.cpp-1.9.1-decoder.patch 8a7a379fd59100391a97d000d37078590e965043e013d50938caf454573e9660"
 )
 PATCH_DIR="$(cd "$(dirname "$0")" && pwd)/patches"
 

@@ -1,5 +1,6 @@
 """What the real-model Whisper checks (and bench/) share: word normalization, word error rate, a
-manifest derived from examples/transcribe.json with another model, and the `__audio__` item."""
+manifest derived from examples/transcribe.json with another model, the `__audio__` item, and
+espeak-ng speech of Harvard sentences."""
 import base64
 import json
 import os
@@ -60,3 +61,25 @@ def audio_item(samples):
     data = base64.b64encode(samples.tobytes()).decode()
     return json.dumps({"__audio__": True, "audio": {"meta": {"dtype": "float32", "sample_rate": 16000,
                                                              "channels": 1, "frames": len(samples)}, "data": data}})
+
+
+# Harvard sentences (IEEE 1969), lists 3 and 4 (bench/streaming_bench.py has lists 1 and 2).
+HARVARD_3_4 = ("The small pup gnawed a hole in the sock. The fish twisted and turned on the bent hook. "
+               "Press the pants and sew a button on the vest. The swan dive was far short of perfect. "
+               "The beauty of the view stunned the young boy. Two blue fish swam in the tank. "
+               "Her purse was full of useless trash. The colt reared and threw the tall rider. "
+               "It snowed, rained, and hailed the same morning. Read verse out loud for pleasure. "
+               "Hoist the load to your left shoulder. Take the winding path to reach the lake. "
+               "Note closely the size of the gas tank. Wipe the grease off his dirty face. "
+               "Mend the coat before you go out. The wrist was badly strained and hung limp. "
+               "The stray cat gave birth to kittens. The young girl gave no clear response. "
+               "The meal was cooked before the bell rang. What joy there is in living.")
+
+
+def say(text, path, voice=None):
+    """espeak-ng speaks `text` into `path`, a 16 kHz mono 16-bit WAV file."""
+    raw = path + ".raw.wav"
+    subprocess.run(["espeak-ng", "-s", "150", "-w", raw] + (["-v", voice] if voice else []) + [text], check=True)
+    # -D: no dither (random noise), so the same text makes the same samples on every run
+    subprocess.run(["sox", "-D", raw, "-r", "16000", "-c", "1", "-b", "16", path], check=True)
+    os.unlink(raw)

@@ -104,6 +104,20 @@ TEST(LocalAgreementTest, ARepeatedPhraseIsNotTakenForTheCommittedOne) {
   EXPECT_EQ(text(la.insert(words("ask not what you can ask"))), " you can ask");
 }
 
+// The node starts the next transcription with the settled words' tokens: a count one too high
+// would force a word no two hypotheses agreed on into every later hypothesis.
+TEST(LocalAgreementTest, SettledCountsTheHypothesisWordsCommittedBeforeOrByIt) {
+  LocalAgreement la(2);
+  la.insert(words("and so my"));
+  EXPECT_EQ(la.settled(), 0u);  // nothing agreed yet
+  la.insert(words("and so my fellow"));
+  EXPECT_EQ(la.settled(), 3u);  // commits " and so my"
+  la.insert(words("and so my fellow Americans ask"));
+  EXPECT_EQ(la.settled(), 4u);  // " and so my" were committed before, " fellow" now
+  la.insert(words("and so my fellow Americans asked not"));
+  EXPECT_EQ(la.settled(), 5u);  // " Americans"; "ask" and "asked" disagree
+}
+
 TEST(LocalAgreementTest, AgreementOfThreeWaitsForThreeHypotheses) {
   LocalAgreement la(3);
   la.insert(words("a b"));

@@ -29,7 +29,9 @@ class LocalAgreement {
   // A new hypothesis for the audio buffer, which starts at `buffer_start`. Returns the words it
   // commits (possibly none); partial() is then the rest of this hypothesis.
   std::vector<TimedWord> insert(std::vector<TimedWord> hypothesis) {
+    const std::size_t given = hypothesis.size();
     std::vector<TimedWord> fresh = after_committed(std::move(hypothesis));
+    settled_ = given - fresh.size();  // after_committed drops leading words only
     history_.push_back(fresh);
     if (history_.size() > static_cast<std::size_t>(n_)) history_.erase(history_.begin());
     std::vector<TimedWord> out;
@@ -43,8 +45,12 @@ class LocalAgreement {
     }
     out.assign(fresh.begin(), fresh.begin() + static_cast<std::ptrdiff_t>(agreed));
     commit(out);
+    settled_ += out.size();
     return out;
   }
+
+  // How many leading words of the last inserted hypothesis are committed (before it or by it).
+  std::size_t settled() const { return settled_; }
 
   // End of the stream: whatever the last hypothesis holds is committed.
   std::vector<TimedWord> finish() {
@@ -151,6 +157,7 @@ class LocalAgreement {
   std::vector<TimedWord> in_buffer_;             // committed words whose audio is still in the buffer
   std::string before_buffer_;                    // committed text before the buffer (the prompt)
   double last_end_ = 0;
+  std::size_t settled_ = 0;
 };
 
 }  // namespace rm

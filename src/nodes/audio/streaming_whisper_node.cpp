@@ -44,6 +44,7 @@ class StreamingWhisperNode final : public Node {
     partial_ = p.boolean("partial");
     keep_up_ = p.boolean("keep_up");
     fallback_ = p.boolean("fallback");
+    prefix_committed_ = p.boolean("prefix_committed");
     max_tokens_set_ = p.integer("max_tokens") > 0;
     if (p.number("min_window") < 0 || p.number("min_window") > 30)
       return fail(ErrorKind::InvalidInput, "invalid_param_value", "min_window must be 0 to 30 seconds");
@@ -107,6 +108,7 @@ class StreamingWhisperNode final : public Node {
     options.pad_audio_ctx = pad_ctx_;
     options.one_window = !last;  // at the end, every window: nothing comes after to hear the tail again
     options.fallback = fallback_;
+    options.prefix = prefix_;
     // A short window can make Whisper loop to its 224-token limit (seconds per step in the wasm):
     // speech has some 3 to 4 tokens a second, so a loop is cut at 6 a second (and 10 at least).
     if (!max_tokens_set_) options.max_tokens = 10 + static_cast<int>(6 * seconds(buffer_.size()));
@@ -114,17 +116,29 @@ class StreamingWhisperNode final : public Node {
     RM_TRY(t, model_.transcribe(buffer_, options));
     if (keep_up_) lag_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::vector<TimedWord> hypothesis;
+    std::vector<std::size_t> token_ends;  // of each word in t.tokens
     std::vector<double> segment_ends;
     const double audio_end = seconds(buffer_.size());
     for (const auto& seg : t.segments) {
       for (const auto& w : seg.words)
         // Words placed after the end of the audio were made up from the window's padding.
-        if (!is_annotation(w.text) && !LocalAgreement::normalized(w.text).empty() && w.start < audio_end)
+        if (!is_annotation(w.text) && !LocalAgreement::normalized(w.text).empty() && w.start < audio_end) {
           hypothesis.push_back({w.text, buffer_start_ + w.start, buffer_start_ + w.end});
+          token_ends.push_back(w.token_end);
+        }
       segment_ends.push_back(buffer_start_ + seg.end);
     }
     LocalAgreement::cut_loops(hypothesis);
     emit_committed(agreement_.insert(std::move(hypothesis)), out);
+    // The next transcription of this buffer starts with this one's committed segments, as decoded
+    // here (their timestamps too): the decoder reads them in one batch and decodes only what follows.
+    // Whole segments: cut after a word, tiny.en stops writing timestamps, and words lose their times.
+    const std::size_t settled = agreement_.settled();
+    std::size_t prefix_end = 0;
+    if (prefix_committed_ && settled > 0)
+      for (const auto& seg : t.segments)
+        if (seg.closed_at > 0 && seg.closed_at <= token_ends[settled - 1] + 1) prefix_end = seg.closed_at;
+    prefix_.assign(t.tokens.begin(), t.tokens.begin() + static_cast<std::ptrdiff_t>(prefix_end));
     if (last) return {};
     if (partial_) {
       const auto rest = agreement_.partial();
@@ -161,6 +175,7 @@ class StreamingWhisperNode final : public Node {
       if (cut <= buffer_start_) cut = buffer_start_ + std::max(length / 2, length - 1.0);
     }
     if (cut <= buffer_start_) return;
+    prefix_.clear();  // its timestamps count from the old buffer start
     auto drop = std::min(buffer_.size(), static_cast<std::size_t>((cut - buffer_start_) * kWhisperSampleRate));
     if (full) drop = std::max<std::size_t>(drop, 1);
     buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(drop));
@@ -201,6 +216,8 @@ class StreamingWhisperNode final : public Node {
   bool keep_up_ = true;
   int min_ctx_ = 1, pad_ctx_ = 50;
   bool fallback_ = false;
+  bool prefix_committed_ = true;
+  std::vector<WhisperToken> prefix_;  // the last transcription's tokens up to its last committed word
   bool max_tokens_set_ = false;  // the manifest's max_tokens, else a cap from the buffer's length
   double lag_ = 0;               // seconds the last transcription took (keep_up): the audio that came meanwhile
   std::size_t max_samples_ = 0;  // max_buffer in samples: buffer_ never holds more
@@ -248,6 +265,11 @@ NodeInfo streaming_whisper_node_info() {
                              .default_value = Json(false),
                              .doc = "decode again at a higher temperature when a hypothesis repeats itself "
                                     "(whisper.cpp's entropy check; on jfk.wav it delays commits by seconds)"});
+  params.push_back(ParamSpec{.name = "prefix_committed",
+                             .type = ParamType::Bool,
+                             .default_value = Json(true),
+                             .doc = "start each transcription with the committed words as the last one decoded them, "
+                                    "and decode only what follows (false: decode the whole buffer every step)"});
   params.push_back(ParamSpec{.name = "keep_up",
                              .type = ParamType::Bool,
                              .default_value = Json(true),

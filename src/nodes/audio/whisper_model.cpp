@@ -171,6 +171,12 @@ Result<WhisperTranscript> WhisperModel::transcribe(std::span<const float> sample
     wp.logits_filter_callback = [](whisper_context* c, whisper_state*, const whisper_token_data*, int, float* logits,
                                    void*) { logits[whisper_token_eot(c)] = -INFINITY; };
   }
+  std::vector<whisper_token_data> prefix;
+  for (const WhisperToken& t : options.prefix)
+    prefix.push_back({.id = t.id, .tid = t.timestamp_id, .p = t.p, .plog = t.log_p, .pt = t.timestamp_p,
+                      .ptsum = t.timestamp_p_sum});
+  wp.prefix = prefix.data();
+  wp.n_prefix = static_cast<int>(prefix.size());
   std::string log;
   g_log_sink = &log;
   const int rc = whisper_full(ctx_, wp, samples.data(), static_cast<int>(samples.size()));
@@ -188,15 +194,26 @@ Result<WhisperTranscript> WhisperModel::transcribe(std::span<const float> sample
     seg.end = static_cast<double>(whisper_full_get_segment_t1(ctx_, i)) / 100.0;
     seg.text = whisper_full_get_segment_text(ctx_, i);
     if (options.words) {
+      // whisper.cpp's segments after the first lack their opening timestamp token: it is put back,
+      // so that the tokens are the sequence as decoded (timestamps come in pairs between segments).
+      if (i > 0) {
+        const int opening = whisper_token_beg(ctx_) + static_cast<int>(whisper_full_get_segment_t0(ctx_, i) / 2);
+        out.tokens.push_back({.id = opening, .timestamp_id = opening, .p = 1, .timestamp_p = 1, .timestamp_p_sum = 1});
+      }
       // A token that starts with a space starts a word; special tokens (id >= end of text) are skipped.
       for (int t = 0; t < whisper_full_n_tokens(ctx_, i); ++t) {
         const whisper_token_data d = whisper_full_get_token_data(ctx_, i, t);
+        if (d.id != eot)
+          out.tokens.push_back({.id = d.id, .timestamp_id = d.tid, .p = d.p, .log_p = d.plog, .timestamp_p = d.pt,
+                                .timestamp_p_sum = d.ptsum});
+        if (d.id > whisper_token_beg(ctx_) && t + 1 == whisper_full_n_tokens(ctx_, i)) seg.closed_at = out.tokens.size();
         if (d.id >= eot) continue;
         const std::string text = whisper_full_get_token_text(ctx_, i, t);
         if (text.empty()) continue;
         if (seg.words.empty() || text[0] == ' ') seg.words.push_back({"", static_cast<double>(d.t0) / 100.0, 0});
         seg.words.back().text += text;
         seg.words.back().end = static_cast<double>(d.t1) / 100.0;
+        seg.words.back().token_end = out.tokens.size();
       }
     }
     out.segments.push_back(std::move(seg));

@@ -23,19 +23,29 @@ Result<const Audio*> whisper_audio(const Value& item);
 
 constexpr int kWhisperSampleRate = 16000;
 
+// A decoded token as whisper.cpp gives it (the id, its most likely timestamp and their
+// probabilities): a later transcription of the same audio can start with it (TranscribeOptions::prefix).
+struct WhisperToken {
+  int id = 0, timestamp_id = 0;
+  float p = 0, log_p = 0, timestamp_p = 0, timestamp_p_sum = 0;
+};
+
 struct WhisperWord {
   std::string text;           // as the tokens spell it, with its leading space
   double start = 0, end = 0;  // seconds from the start of the transcribed samples
+  std::size_t token_end = 0;  // WhisperTranscript::tokens up to this word's end: [0, token_end)
 };
 
 struct WhisperSegment {
   double start = 0, end = 0;
   std::string text;
   std::vector<WhisperWord> words;  // filled with TranscribeOptions::words
+  std::size_t closed_at = 0;       // with words, if a timestamp token closes it: tokens [0, closed_at) end with it
 };
 
 struct WhisperTranscript {
   std::vector<WhisperSegment> segments;
+  std::vector<WhisperToken> tokens;  // filled with TranscribeOptions::words: every token, timestamps too
   std::string language;
 };
 
@@ -47,6 +57,9 @@ struct TranscribeOptions {
   int pad_audio_ctx = 0;    // with audio_ctx -1: and this many frames of the silence after the samples
   int max_tokens = 0;       // more than 0: at most this many tokens per segment (else the model's param)
   bool one_window = false;  // encode once: no second window from the last timestamp to the end
+  // Tokens of an earlier transcription of the same samples (from their start) that this one starts
+  // with, as if decoded again: the decoder takes them in one batch and goes on after them.
+  std::span<const WhisperToken> prefix;
 };
 
 class WhisperModel {
