@@ -46,18 +46,9 @@ import array
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "audio"))
-from whisper_text import audio_item, say, words as norm_words  # noqa: E402
+from whisper_text import HARVARD, audio_item, say, words as norm_words  # noqa: E402  (--say harvard: HARVARD)
 from whisper_text import wer as wer_percent  # noqa: E402
 MODELS = os.path.join(ROOT, "build", "models")
-# --say harvard: the first 16 Harvard sentences (IEEE 1969), some 44 s of espeak-ng speech.
-HARVARD = ("The birch canoe slid on the smooth planks. Glue the sheet to the dark blue background. "
-           "It is easy to tell the depth of a well. These days a chicken leg is a rare dish. "
-           "Rice is often served in round bowls. The juice of lemons makes fine punch. "
-           "The box was thrown beside the parked truck. The hogs were fed chopped corn and garbage. "
-           "Four hours of steady work faced us. A large size in stockings is hard to sell. "
-           "The boy was there when the sun rose. A rod is used to catch pink salmon. "
-           "The source of the huge river is the clear spring. Kick the ball straight and follow through. "
-           "Help the woman get back to her feet. A pot of tea helps to pass the evening.")
 JFK_TRUTH = "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
 VENV_PY = os.path.join(ROOT, "build", "venv", "bin", "python")
 

@@ -24,13 +24,13 @@ import sys
 import tempfile
 
 import streaming_bench as sb
-from whisper_text import HARVARD_3_4, say, word_errors
+from whisper_text import HARVARD, HARVARD_3_4, rate, say, word_errors
 
 def recordings(voices, tmp):
     """(name, wav, truth) for the set, the espeak-ng speech made into tmp."""
     out = [("jfk.wav", os.path.join(sb.MODELS, "jfk.wav"), sb.JFK_TRUTH)]
     for voice in voices:
-        for name, text in (("harvard-1-2", sb.HARVARD), ("harvard-3-4", HARVARD_3_4)):
+        for name, text in (("harvard-1-2", HARVARD), ("harvard-3-4", HARVARD_3_4)):
             wav = os.path.join(tmp, f"{name}-{voice}.wav")
             say(text, wav, voice)
             out.append((f"{name} ({voice})", wav, text))
@@ -66,14 +66,14 @@ def main():
             errors, n = word_errors(ref, hyp)
             pooled[key][0] += errors
             pooled[key][1] += n
-            row[key] = round(100 * errors / max(n, 1), 1)
+            row[key] = round(rate(errors, n), 1)
         row["text"] = stream.strip()
         rows.append(row)
         if not args.json:
             print(f"{name:28} {row['audio_s']:5.1f} s  stream {row['stream']:5.1f}%  offline {row['offline']:5.1f}%"
                   f"  stream vs offline {row['stream_vs_offline']:5.1f}%  compute {row['compute_x_real_time']:.2f}x",
                   flush=True)
-    total = {k: round(100 * e / max(n, 1), 1) for k, (e, n) in pooled.items()}
+    total = {k: round(rate(e, n), 1) for k, (e, n) in pooled.items()}
     total["compute_x_real_time"] = round(compute_s / max(sum(r["audio_s"] for r in rows), 1e-9), 2)
     if args.json:
         print(json.dumps({"model": model, "params": extra, "recordings": rows, "pooled": total}, indent=1))

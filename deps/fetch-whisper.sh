@@ -15,7 +15,7 @@ OUT="$RM_DEPS_CACHE/build/whisper.cpp-1.9.1"
 PATCHES=(
   "whisper.cpp-1.9.1-wasm-simd.patch 80f1fd8aba9168111731df29669dab2282de5fcc27c6b1bb771b6970dda68e1b"
   "whisper.cpp-1.9.1-native-blas.patch 319dc553845fc86136e95f10331599d4a94c280681b1718af0fe473f93e37d7a"
-  "whisper.cpp-1.9.1-decoder.patch 8a7a379fd59100391a97d000d37078590e965043e013d50938caf454573e9660"
+  "whisper.cpp-1.9.1-decoder.patch 0abaebd68e48e93ea07664a6fe4d595fb54c4491d6581bd34bca1e0379a7f471"
 )
 PATCH_DIR="$(cd "$(dirname "$0")" && pwd)/patches"
 

@@ -29,10 +29,14 @@ def word_errors(reference, hypothesis):
     return prev[-1], len(ref)
 
 
+def rate(errors, n):
+    """Errors over reference words, in percent (pooled or not)."""
+    return 100.0 * errors / max(n, 1)
+
+
 def wer(reference, hypothesis):
     """Word error rate in percent: word-level edit distance over the reference's length."""
-    errors, n = word_errors(reference, hypothesis)
-    return 100.0 * errors / max(n, 1)
+    return rate(*word_errors(reference, hypothesis))
 
 
 def transcribe_manifest(folder, model_path):
@@ -63,7 +67,15 @@ def audio_item(samples):
                                                              "channels": 1, "frames": len(samples)}, "data": data}})
 
 
-# Harvard sentences (IEEE 1969), lists 3 and 4 (bench/streaming_bench.py has lists 1 and 2).
+# Harvard sentences (IEEE 1969): lists 1 and 2 (some 44 s of espeak-ng speech), and 3 and 4.
+HARVARD = ("The birch canoe slid on the smooth planks. Glue the sheet to the dark blue background. "
+           "It is easy to tell the depth of a well. These days a chicken leg is a rare dish. "
+           "Rice is often served in round bowls. The juice of lemons makes fine punch. "
+           "The box was thrown beside the parked truck. The hogs were fed chopped corn and garbage. "
+           "Four hours of steady work faced us. A large size in stockings is hard to sell. "
+           "The boy was there when the sun rose. A rod is used to catch pink salmon. "
+           "The source of the huge river is the clear spring. Kick the ball straight and follow through. "
+           "Help the woman get back to her feet. A pot of tea helps to pass the evening.")
 HARVARD_3_4 = ("The small pup gnawed a hole in the sock. The fish twisted and turned on the bent hook. "
                "Press the pants and sew a button on the vest. The swan dive was far short of perfect. "
                "The beauty of the view stunned the young boy. Two blue fish swam in the tank. "

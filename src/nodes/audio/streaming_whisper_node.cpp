@@ -5,7 +5,8 @@
 // words the last `agreement` hypotheses agree on (LocalAgreement-n, local_agreement.hpp). The
 // buffer is trimmed at the end of a committed segment once it is longer than `buffer_trim`
 // seconds, and at the last committed word once it reaches `max_buffer`. Committed text that left
-// the buffer is the decoder's prompt.
+// the buffer is the decoder's prompt; committed segments still in it start the next
+// transcription, decoded in one batch (`prefix_committed`).
 //
 // Output items, in order:
 //   {"type": "committed", "text", "words": [{"text", "start", "end"}], "start", "end", "audio_time"}
@@ -34,8 +35,6 @@ bool is_annotation(const std::string& text) {
 }
 
 class StreamingWhisperNode final : public Node {
-  static constexpr int kWholeWindow = 30 * 50;  // encoder frames in Whisper's 30 s window
-
  public:
   Result<> open(const Params& p, const NodeContext& ctx) override {
     step_ = p.number("step");
@@ -48,10 +47,10 @@ class StreamingWhisperNode final : public Node {
     max_tokens_set_ = p.integer("max_tokens") > 0;
     if (p.number("min_window") < 0 || p.number("min_window") > 30)
       return fail(ErrorKind::InvalidInput, "invalid_param_value", "min_window must be 0 to 30 seconds");
-    min_ctx_ = std::max(1, static_cast<int>(p.number("min_window") * 50));
+    min_ctx_ = std::max(1, static_cast<int>(p.number("min_window") * kWhisperFramesPerSecond));
     if (p.number("pad_window") < 0 || p.number("pad_window") > 30)
       return fail(ErrorKind::InvalidInput, "invalid_param_value", "pad_window must be 0 to 30 seconds");
-    pad_ctx_ = static_cast<int>(p.number("pad_window") * 50);
+    pad_ctx_ = static_cast<int>(p.number("pad_window") * kWhisperFramesPerSecond);
     const auto n = p.integer("agreement");
     if (step_ <= 0 || step_ > 30)
       return fail(ErrorKind::InvalidInput, "invalid_param_value", "step must be more than 0 and at most 30 seconds");
@@ -104,7 +103,7 @@ class StreamingWhisperNode final : public Node {
     options.prompt = agreement_.prompt();
     // The last hypothesis is committed whole: it gets Whisper's whole window (a short one can make
     // tiny.en stop early, and the words after where it stopped would be lost at the end).
-    options.min_audio_ctx = last ? kWholeWindow : min_ctx_;
+    options.min_audio_ctx = last ? kWhisperWindowFrames : min_ctx_;
     options.pad_audio_ctx = pad_ctx_;
     options.one_window = !last;  // at the end, every window: nothing comes after to hear the tail again
     options.fallback = fallback_;
@@ -116,29 +115,31 @@ class StreamingWhisperNode final : public Node {
     RM_TRY(t, model_.transcribe(buffer_, options));
     if (keep_up_) lag_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::vector<TimedWord> hypothesis;
-    std::vector<std::size_t> token_ends;  // of each word in t.tokens
-    std::vector<double> segment_ends;
+    std::vector<SegmentEnd> segments;
     const double audio_end = seconds(buffer_.size());
     for (const auto& seg : t.segments) {
       for (const auto& w : seg.words)
         // Words placed after the end of the audio were made up from the window's padding.
-        if (!is_annotation(w.text) && !LocalAgreement::normalized(w.text).empty() && w.start < audio_end) {
+        if (!is_annotation(w.text) && !LocalAgreement::normalized(w.text).empty() && w.start < audio_end)
           hypothesis.push_back({w.text, buffer_start_ + w.start, buffer_start_ + w.end});
-          token_ends.push_back(w.token_end);
-        }
-      segment_ends.push_back(buffer_start_ + seg.end);
+      segments.push_back({buffer_start_ + seg.end, hypothesis.size(), seg.closed_at});
     }
     LocalAgreement::cut_loops(hypothesis);
     emit_committed(agreement_.insert(std::move(hypothesis)), out);
-    // The next transcription of this buffer starts with this one's committed segments, as decoded
-    // here (their timestamps too): the decoder reads them in one batch and decodes only what follows.
-    // Whole segments: cut after a word, tiny.en stops writing timestamps, and words lose their times.
-    const std::size_t settled = agreement_.settled();
-    std::size_t prefix_end = 0;
-    if (prefix_committed_ && settled > 0)
-      for (const auto& seg : t.segments)
-        if (seg.closed_at > 0 && seg.closed_at <= token_ends[settled - 1] + 1) prefix_end = seg.closed_at;
-    prefix_.assign(t.tokens.begin(), t.tokens.begin() + static_cast<std::ptrdiff_t>(prefix_end));
+    // The segments whose words are all committed, counted by words, not by times: whisper.cpp's word
+    // times can put a committed word after the end of the next segment, and a cut there took that
+    // segment's words, never committed, with it.
+    std::size_t done = 0;
+    while (done < segments.size() && segments[done].words_through <= agreement_.settled()) ++done;
+    // The next transcription of this buffer starts with the committed segments, as decoded here
+    // (timestamps too): the decoder reads them in one batch and decodes only what follows. Whole
+    // segments: cut after a word, the prefix made tiny.en stop writing timestamps.
+    prefix_.clear();
+    for (std::size_t i = done; prefix_committed_ && i-- > 0;)
+      if (segments[i].closed_at > 0) {
+        prefix_.assign(t.tokens.begin(), t.tokens.begin() + static_cast<std::ptrdiff_t>(segments[i].closed_at));
+        break;
+      }
     if (last) return {};
     if (partial_) {
       const auto rest = agreement_.partial();
@@ -150,24 +151,29 @@ class StreamingWhisperNode final : public Node {
       p.set("audio_time", seconds(received_));
       out.emit(std::move(p));
     }
-    trim(segment_ends, out);
+    trim(segments, done, out);
     return {};
   }
 
-  // Beyond buffer_trim: cut at the last segment end (not the last segment's) that is committed.
-  // At max_buffer: cut at the last committed word, or, with nothing committed, commit the
-  // hypothesis as it is and cut after its last word (the audio after it stays: Whisper may have
-  // stopped before the end of its window). With no word at all, keep the last second. Every cut at
-  // max_buffer makes room, so process() always moves on.
-  void trim(const std::vector<double>& segment_ends, Emitter& out) {
+  struct SegmentEnd {
+    double time;                // in the stream
+    std::size_t words_through;  // hypothesis words up to its end
+    std::size_t closed_at;      // WhisperSegment::closed_at
+  };
+
+  // Beyond buffer_trim: cut at the end of the last of the first `done` segments (not the last
+  // segment's: Whisper may not have finished it). At max_buffer with no such segment: cut at the
+  // last committed word, or, with nothing committed, commit the hypothesis as it is and cut after
+  // its last word (the audio after it stays: Whisper may have stopped before the end of its
+  // window). With no word at all, keep the last second. Every cut at max_buffer makes room, so
+  // process() always moves on.
+  void trim(const std::vector<SegmentEnd>& segments, std::size_t done, Emitter& out) {
     const double length = seconds(buffer_.size());
     const bool full = buffer_.size() >= max_samples_;
     if (length <= trim_ && !full) return;
-    const double committed = agreement_.last_committed_end();
     double cut = buffer_start_;
-    for (std::size_t i = 0; i + 1 < segment_ends.size(); ++i)
-      if (segment_ends[i] <= committed) cut = std::max(cut, segment_ends[i]);
-    if (cut <= buffer_start_ && full) cut = std::max(buffer_start_, committed);
+    for (std::size_t i = 0; i < done && i + 1 < segments.size(); ++i) cut = std::max(cut, segments[i].time);
+    if (cut <= buffer_start_ && full) cut = std::max(buffer_start_, agreement_.last_committed_end());
     if (cut <= buffer_start_ && full) {
       const auto taken = agreement_.finish();  // no agreement in max_buffer seconds: take the newest
       emit_committed(taken, out);

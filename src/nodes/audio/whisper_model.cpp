@@ -152,7 +152,7 @@ Result<WhisperTranscript> WhisperModel::transcribe(std::span<const float> sample
   wp.suppress_nst = suppress_non_speech_;
   if (!options.prompt.empty()) wp.initial_prompt = options.prompt.c_str();
   // The encoder costs the same for 1 s as for 30 s unless told how much of its window holds audio:
-  // 50 encoder frames per second (WHISPER_SAMPLE_RATE / 320).
+  // kWhisperFramesPerSecond encoder frames per second, one per 320 samples.
   wp.audio_ctx = audio_ctx_;
   if (audio_ctx_ == -1)
     wp.audio_ctx = std::clamp(

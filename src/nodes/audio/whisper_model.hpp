@@ -22,6 +22,8 @@ std::vector<ParamSpec> whisper_param_specs();
 Result<const Audio*> whisper_audio(const Value& item);
 
 constexpr int kWhisperSampleRate = 16000;
+constexpr int kWhisperFramesPerSecond = 50;  // encoder frames (audio_ctx) per second: kWhisperSampleRate / 320
+constexpr int kWhisperWindowFrames = 30 * kWhisperFramesPerSecond;  // Whisper's 30 s window
 
 // A decoded token as whisper.cpp gives it (the id, its most likely timestamp and their
 // probabilities): a later transcription of the same audio can start with it (TranscribeOptions::prefix).
