@@ -104,8 +104,9 @@ TEST(LocalAgreementTest, ARepeatedPhraseIsNotTakenForTheCommittedOne) {
   EXPECT_EQ(text(la.insert(words("ask not what you can ask"))), " you can ask");
 }
 
-// The node starts the next transcription with the settled words' tokens: a count one too high
-// would force a word no two hypotheses agreed on into every later hypothesis.
+// The node counts a segment as committed (to cut the buffer after it, and to start the next
+// transcription with it) once settled() reaches its last word: a count one too high would cut
+// away, or force into every later hypothesis, a word no two hypotheses agreed on.
 TEST(LocalAgreementTest, SettledCountsTheHypothesisWordsCommittedBeforeOrByIt) {
   LocalAgreement la(2);
   la.insert(words("and so my"));

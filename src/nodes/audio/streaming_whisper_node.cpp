@@ -224,9 +224,9 @@ class StreamingWhisperNode final : public Node {
   bool fallback_ = false;
   bool prefix_committed_ = true;
   std::vector<WhisperToken> prefix_;  // the last transcription's tokens up to its last committed word
-  bool max_tokens_set_ = false;  // the manifest's max_tokens, else a cap from the buffer's length
-  double lag_ = 0;               // seconds the last transcription took (keep_up): the audio that came meanwhile
-  std::size_t max_samples_ = 0;  // max_buffer in samples: buffer_ never holds more
+  bool max_tokens_set_ = false;       // the manifest's max_tokens, else a cap from the buffer's length
+  double lag_ = 0;                    // seconds the last transcription took (keep_up): the audio that came meanwhile
+  std::size_t max_samples_ = 0;       // max_buffer in samples: buffer_ never holds more
   std::vector<float> buffer_;
   double buffer_start_ = 0;     // stream time of buffer_[0], in seconds
   std::uint64_t received_ = 0;  // samples since the start (64-bit: wasm32's size_t wraps after 74 hours)

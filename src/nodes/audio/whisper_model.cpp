@@ -173,7 +173,11 @@ Result<WhisperTranscript> WhisperModel::transcribe(std::span<const float> sample
   }
   std::vector<whisper_token_data> prefix;
   for (const WhisperToken& t : options.prefix)
-    prefix.push_back({.id = t.id, .tid = t.timestamp_id, .p = t.p, .plog = t.log_p, .pt = t.timestamp_p,
+    prefix.push_back({.id = t.id,
+                      .tid = t.timestamp_id,
+                      .p = t.p,
+                      .plog = t.log_p,
+                      .pt = t.timestamp_p,
                       .ptsum = t.timestamp_p_sum});
   wp.prefix = prefix.data();
   wp.n_prefix = static_cast<int>(prefix.size());
@@ -204,16 +208,20 @@ Result<WhisperTranscript> WhisperModel::transcribe(std::span<const float> sample
       for (int t = 0; t < whisper_full_n_tokens(ctx_, i); ++t) {
         const whisper_token_data d = whisper_full_get_token_data(ctx_, i, t);
         if (d.id != eot)
-          out.tokens.push_back({.id = d.id, .timestamp_id = d.tid, .p = d.p, .log_p = d.plog, .timestamp_p = d.pt,
+          out.tokens.push_back({.id = d.id,
+                                .timestamp_id = d.tid,
+                                .p = d.p,
+                                .log_p = d.plog,
+                                .timestamp_p = d.pt,
                                 .timestamp_p_sum = d.ptsum});
-        if (d.id > whisper_token_beg(ctx_) && t + 1 == whisper_full_n_tokens(ctx_, i)) seg.closed_at = out.tokens.size();
+        if (d.id > whisper_token_beg(ctx_) && t + 1 == whisper_full_n_tokens(ctx_, i))
+          seg.closed_at = out.tokens.size();
         if (d.id >= eot) continue;
         const std::string text = whisper_full_get_token_text(ctx_, i, t);
         if (text.empty()) continue;
         if (seg.words.empty() || text[0] == ' ') seg.words.push_back({"", static_cast<double>(d.t0) / 100.0, 0});
         seg.words.back().text += text;
         seg.words.back().end = static_cast<double>(d.t1) / 100.0;
-        seg.words.back().token_end = out.tokens.size();
       }
     }
     out.segments.push_back(std::move(seg));

@@ -35,7 +35,6 @@ struct WhisperToken {
 struct WhisperWord {
   std::string text;           // as the tokens spell it, with its leading space
   double start = 0, end = 0;  // seconds from the start of the transcribed samples
-  std::size_t token_end = 0;  // WhisperTranscript::tokens up to this word's end: [0, token_end)
 };
 
 struct WhisperSegment {
@@ -47,7 +46,9 @@ struct WhisperSegment {
 
 struct WhisperTranscript {
   std::vector<WhisperSegment> segments;
-  std::vector<WhisperToken> tokens;  // filled with TranscribeOptions::words: every token, timestamps too
+  // Filled with TranscribeOptions::words: every token, timestamps too (timestamps count from the
+  // start of the samples in the first window only, which is where a prefix may come from).
+  std::vector<WhisperToken> tokens;
   std::string language;
 };
 
