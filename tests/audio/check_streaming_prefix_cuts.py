@@ -8,7 +8,8 @@ after the last committed *word*, that prefix made tiny.en stop writing timestamp
 end the buffer was only cut at max_buffer, words waited up to 20 s of audio to be committed, a cut
 by guessed word times committed a sentence twice, and the WER of Harvard lists 3-4 went from 20.8%
 to 24.7%. With the defaults, the committed text must say no 5-word phrase twice (the sentences have
-none), commit every word within 8 s of audio after its end, and stay within 22% WER (16-18% with
+none), commit every word within 12 s of audio after its end (5.6 s here, 9.8 s in the ASan build,
+whose arithmetic differs; the failure waited for max_buffer), and stay within 22% WER (16-18% with
 whole segments; offline 14.3%).
 
 Usage: check_streaming_prefix_cuts.py MODELS_DIR CLI   (the CLI may carry arguments)
@@ -25,7 +26,7 @@ import wave
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from whisper_text import HARVARD_3_4, MODELS, REPO, audio_item, say, wer, words  # noqa: E402
 
-MOST_WAIT_S = 8.0
+MOST_WAIT_S = 12.0
 MOST_WER = 22.0
 
 
