@@ -26,6 +26,7 @@ import tempfile
 import streaming_bench as sb
 from whisper_text import HARVARD, HARVARD_3_4, rate, say, word_errors
 
+
 def recordings(voices, tmp):
     """(name, wav, truth) for the set, the espeak-ng speech made into tmp."""
     out = [("jfk.wav", os.path.join(sb.MODELS, "jfk.wav"), sb.JFK_TRUTH)]
