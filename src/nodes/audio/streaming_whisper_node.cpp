@@ -223,7 +223,7 @@ class StreamingWhisperNode final : public Node {
   int min_ctx_ = 1, pad_ctx_ = 50;
   bool fallback_ = false;
   bool prefix_committed_ = true;
-  std::vector<WhisperToken> prefix_;  // the last transcription's tokens up to its last committed word
+  std::vector<WhisperToken> prefix_;  // the last transcription's tokens up to its last committed segment
   bool max_tokens_set_ = false;       // the manifest's max_tokens, else a cap from the buffer's length
   double lag_ = 0;                    // seconds the last transcription took (keep_up): the audio that came meanwhile
   std::size_t max_samples_ = 0;       // max_buffer in samples: buffer_ never holds more
@@ -274,8 +274,9 @@ NodeInfo streaming_whisper_node_info() {
   params.push_back(ParamSpec{.name = "prefix_committed",
                              .type = ParamType::Bool,
                              .default_value = Json(true),
-                             .doc = "start each transcription with the committed words as the last one decoded them, "
-                                    "and decode only what follows (false: decode the whole buffer every step)"});
+                             .doc =
+                                 "start each transcription with the committed segments as the last one decoded them, "
+                                 "and decode only what follows (false: decode the whole buffer every step)"});
   params.push_back(ParamSpec{.name = "keep_up",
                              .type = ParamType::Bool,
                              .default_value = Json(true),
