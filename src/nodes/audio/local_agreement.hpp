@@ -63,18 +63,17 @@ class LocalAgreement {
   // The newest hypothesis after the committed words.
   std::vector<TimedWord> partial() const { return history_.empty() ? std::vector<TimedWord>{} : history_.back(); }
 
-  // The audio before `time` is dropped from the buffer: committed words that end by then move to
-  // the prompt (prompt()), the rest stay to be matched against the next hypotheses.
-  void trim(double time) {
+  // The audio before `time` is dropped from the buffer: committed words that end by then leave
+  // (their text is returned), the rest stay to be matched against the next hypotheses.
+  std::string trim(double time) {
     auto keep = std::find_if(in_buffer_.begin(), in_buffer_.end(), [&](const TimedWord& w) { return w.end > time; });
-    for (auto it = in_buffer_.begin(); it != keep; ++it) before_buffer_ += it->text;
+    std::string left;
+    for (auto it = in_buffer_.begin(); it != keep; ++it) left += it->text;
     in_buffer_.erase(in_buffer_.begin(), keep);
-    if (before_buffer_.size() > kPromptChars) before_buffer_.erase(0, before_buffer_.size() - kPromptChars);
+    return left;
   }
 
   double last_committed_end() const { return last_end_; }
-  // Committed text that is no longer in the audio buffer (its last 200 characters): the prompt.
-  const std::string& prompt() const { return before_buffer_; }
 
   // Whisper on a short window may loop ("not to ask not to ask ..."): the hypothesis is cut after
   // the first copy of a phrase of 2 to 8 words that follows itself at once.
@@ -98,8 +97,6 @@ class LocalAgreement {
   }
 
  private:
-  static constexpr std::size_t kPromptChars = 200;
-
   static bool same_word(const TimedWord& a, const TimedWord& b) { return normalized(a.text) == normalized(b.text); }
 
   void commit(const std::vector<TimedWord>& words) {
@@ -155,7 +152,6 @@ class LocalAgreement {
   int n_;
   std::vector<std::vector<TimedWord>> history_;  // the last n hypotheses, after the committed words
   std::vector<TimedWord> in_buffer_;             // committed words whose audio is still in the buffer
-  std::string before_buffer_;                    // committed text before the buffer (the prompt)
   double last_end_ = 0;
   std::size_t settled_ = 0;
 };

@@ -4,9 +4,9 @@
 // again (overlapping windows: the buffer keeps the audio since the last trim), and commits the
 // words the last `agreement` hypotheses agree on (LocalAgreement-n, local_agreement.hpp). The
 // buffer is trimmed at the end of a committed segment once it is longer than `buffer_trim`
-// seconds, and at the last committed word once it reaches `max_buffer`. Committed text that left
-// the buffer is the decoder's prompt; committed segments still in it start the next
-// transcription, decoded in one batch (`prefix_committed`).
+// seconds, and at the last committed word once it reaches `max_buffer`. What was said in the audio
+// that left the buffer is the decoder's prompt (tokens with their timestamps); committed segments
+// still in it start the next transcription, decoded in one batch (`prefix_committed`).
 //
 // Output items, in order:
 //   {"type": "committed", "text", "words": [{"text", "start", "end"}], "start", "end", "audio_time"}
@@ -100,7 +100,7 @@ class StreamingWhisperNode final : public Node {
     pending_ = 0;
     TranscribeOptions options;
     options.words = true;
-    options.prompt = agreement_.prompt();
+    options.prompt = prompt_;
     // The last hypothesis is committed whole: it gets Whisper's whole window (a short one can make
     // tiny.en stop early, and the words after where it stopped would be lost at the end).
     options.min_audio_ctx = last ? kWhisperWindowFrames : min_ctx_;
@@ -151,7 +151,7 @@ class StreamingWhisperNode final : public Node {
       p.set("audio_time", seconds(received_));
       out.emit(std::move(p));
     }
-    trim(segments, done, out);
+    trim(segments, done, t.tokens, out);
     return {};
   }
 
@@ -166,13 +166,20 @@ class StreamingWhisperNode final : public Node {
   // last committed word, or, with nothing committed, commit the hypothesis as it is and cut after
   // its last word (the audio after it stays: Whisper may have stopped before the end of its
   // window). With no word at all, keep the last second. Every cut at max_buffer makes room, so
-  // process() always moves on.
-  void trim(const std::vector<SegmentEnd>& segments, std::size_t done, Emitter& out) {
+  // process() always moves on. What was said in the audio cut off joins the prompt: the segments'
+  // tokens as decoded (`tokens`), or after a cut at a word, the committed text as one segment.
+  void trim(const std::vector<SegmentEnd>& segments, std::size_t done, const std::vector<WhisperToken>& tokens,
+            Emitter& out) {
     const double length = seconds(buffer_.size());
     const bool full = buffer_.size() >= max_samples_;
     if (length <= trim_ && !full) return;
     double cut = buffer_start_;
-    for (std::size_t i = 0; i < done && i + 1 < segments.size(); ++i) cut = std::max(cut, segments[i].time);
+    std::size_t cut_tokens = 0;  // tokens [0, cut_tokens) said what is cut, at a segment end
+    for (std::size_t i = 0; i < done && i + 1 < segments.size(); ++i)
+      if (segments[i].time > cut) {
+        cut = segments[i].time;
+        cut_tokens = segments[i].closed_at;
+      }
     if (cut <= buffer_start_ && full) cut = std::max(buffer_start_, agreement_.last_committed_end());
     if (cut <= buffer_start_ && full) {
       const auto taken = agreement_.finish();  // no agreement in max_buffer seconds: take the newest
@@ -185,8 +192,17 @@ class StreamingWhisperNode final : public Node {
     auto drop = std::min(buffer_.size(), static_cast<std::size_t>((cut - buffer_start_) * kWhisperSampleRate));
     if (full) drop = std::max<std::size_t>(drop, 1);
     buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(drop));
-    buffer_start_ += seconds(drop);
-    agreement_.trim(buffer_start_);
+    const double cut_length = seconds(drop);
+    buffer_start_ += cut_length;
+    const std::string left = agreement_.trim(buffer_start_);
+    if (cut_tokens > 0) {
+      for (std::size_t i = 0; i < cut_tokens; ++i) prompt_.push_back(tokens[i].id);
+    } else if (!left.empty()) {
+      const auto said = model_.said(left, cut_length);
+      prompt_.insert(prompt_.end(), said.begin(), said.end());
+    }
+    if (prompt_.size() > kPromptTokens)
+      prompt_.erase(prompt_.begin(), prompt_.end() - static_cast<std::ptrdiff_t>(kPromptTokens));
   }
 
   static std::string text_of(const std::vector<TimedWord>& words) {
@@ -228,6 +244,10 @@ class StreamingWhisperNode final : public Node {
   double lag_ = 0;                    // seconds the last transcription took (keep_up): the audio that came meanwhile
   std::size_t max_samples_ = 0;       // max_buffer in samples: buffer_ never holds more
   std::vector<float> buffer_;
+  // What was said before the buffer, as tokens with their timestamps, the last kPromptTokens
+  // (whisper.cpp reads up to 223, half its text context).
+  std::vector<int> prompt_;
+  static constexpr std::size_t kPromptTokens = 200;
   double buffer_start_ = 0;     // stream time of buffer_[0], in seconds
   std::uint64_t received_ = 0;  // samples since the start (64-bit: wasm32's size_t wraps after 74 hours)
   std::size_t pending_ = 0;     // samples since the last transcription (at most max_buffer's)

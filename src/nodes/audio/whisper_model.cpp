@@ -150,7 +150,8 @@ Result<WhisperTranscript> WhisperModel::transcribe(std::span<const float> sample
   wp.no_context = true;
   wp.token_timestamps = options.words;
   wp.suppress_nst = suppress_non_speech_;
-  if (!options.prompt.empty()) wp.initial_prompt = options.prompt.c_str();
+  wp.prompt_tokens = options.prompt.data();
+  wp.prompt_n_tokens = static_cast<int>(options.prompt.size());
   // The encoder costs the same for 1 s as for 30 s unless told how much of its window holds audio:
   // kWhisperFramesPerSecond encoder frames per second, one per 320 samples.
   wp.audio_ctx = audio_ctx_;
@@ -227,6 +228,19 @@ Result<WhisperTranscript> WhisperModel::transcribe(std::span<const float> sample
     out.segments.push_back(std::move(seg));
   }
   return out;
+}
+
+std::vector<int> WhisperModel::said(const std::string& text, double seconds) const {
+  const int beg = whisper_token_beg(ctx_);
+  std::vector<int> ids(std::min<std::size_t>(text.size(), 4096) + 2);  // a token has a byte at least
+  ids[0] = beg;
+  const int n =
+      whisper_tokenize(ctx_, text.substr(0, ids.size() - 2).c_str(), ids.data() + 1, static_cast<int>(ids.size() - 2));
+  ids.resize(1 + std::max(n, 0));
+  // One timestamp per 20 ms, as one encoder frame: <|30.00|> is the last.
+  const double within = seconds > 0 ? std::min(seconds, 30.0) : 0.0;
+  ids.push_back(beg + static_cast<int>(std::lround(within * kWhisperFramesPerSecond)));
+  return ids;
 }
 
 void WhisperModel::close() {

@@ -53,8 +53,10 @@ struct WhisperTranscript {
 };
 
 struct TranscribeOptions {
-  bool words = false;       // token timestamps, grouped into words
-  std::string prompt;       // text said before these samples (conditions the decoder)
+  bool words = false;  // token timestamps, grouped into words
+  // Tokens said before these samples, timestamps too (conditions the decoder). Timestamps matter:
+  // after a prompt of plain text tiny.en wrote none, so a stream's buffer had no segment end to be cut at.
+  std::span<const int> prompt;
   bool fallback = false;    // decode again hotter when the text repeats itself (whisper.cpp's entropy check)
   int min_audio_ctx = 1;    // with audio_ctx -1: encode at least this many frames (50 per second)
   int pad_audio_ctx = 0;    // with audio_ctx -1: and this many frames of the silence after the samples
@@ -76,6 +78,10 @@ class WhisperModel {
   Result<> open(const Params& p, const NodeContext& ctx);
   Result<WhisperTranscript> transcribe(std::span<const float> samples, const TranscribeOptions& options = {});
   void close();
+
+  // A prompt's tokens for `text` said in a segment of `seconds`: its opening timestamp, the text,
+  // its closing timestamp (as Whisper writes a segment).
+  std::vector<int> said(const std::string& text, double seconds) const;
 
  private:
   whisper_context* ctx_ = nullptr;
