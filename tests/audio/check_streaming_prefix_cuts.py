@@ -12,6 +12,12 @@ none), commit every word within 12 s of audio after its end (5.6 s here, 9.8 s i
 whose arithmetic differs; the failure waited for max_buffer), and stay within 22% WER (16-18% with
 whole segments; offline 14.3%).
 
+After each cut, what the cut audio said is the decoder's prompt. As plain text, that prompt made
+tiny.en write no timestamps either (one segment to the end of the window, every step): the buffer
+was cut once at buffer_trim (15 s), then only at max_buffer (25 s), every step encoding up to 25 s.
+As tokens with their timestamps it keeps writing segments, so the buffer (each partial's `buffer`)
+must stay under MOST_BUFFER_S: buffer_trim, then up to a sentence until a committed segment ends.
+
 Usage: check_streaming_prefix_cuts.py MODELS_DIR CLI   (the CLI may carry arguments)
 """
 import json
@@ -28,6 +34,7 @@ from whisper_text import HARVARD_3_4, MODELS, REPO, say, wer, words  # noqa: E40
 
 MOST_WAIT_S = 12.0
 MOST_WER = 22.0
+MOST_BUFFER_S = 20.0
 
 
 def said_twice(text, n=5):
@@ -53,17 +60,22 @@ def main():
                            capture_output=True, text=True, timeout=600)
     if r.returncode != 0:
         sys.exit(f"FAIL: exit {r.returncode}: {r.stderr.strip()[-500:]}")
-    commits = [c for c in map(json.loads, r.stdout.splitlines()) if c.get("type") == "committed"]
+    outputs = list(map(json.loads, r.stdout.splitlines()))
+    commits = [c for c in outputs if c.get("type") == "committed"]
+    buffer = max((p["buffer"] for p in outputs if p.get("type") == "partial"), default=0)
     text = "".join(c["text"] for c in commits)
     twice = said_twice(text)
     waits = [c["audio_time"] - w["end"] for c in commits for w in c["words"]]
     error = wer(HARVARD_3_4, text)
     print(f"Harvard 3-4, defaults: WER {error:.1f}%, longest wait {max(waits, default=0):.1f} s of audio, "
+          f"longest buffer {buffer:.1f} s, "
           f"phrases twice: {twice}\n  {text.strip()}")
     if twice:
         failures.append(f"committed twice: {twice}")
     if not waits or max(waits) > MOST_WAIT_S:
         failures.append(f"a word waited {max(waits, default=0):.1f} s of audio (at most {MOST_WAIT_S})")
+    if not 0 < buffer <= MOST_BUFFER_S:
+        failures.append(f"the buffer grew to {buffer:.1f} s (at most {MOST_BUFFER_S}: not cut at segment ends)")
     if error > MOST_WER:
         failures.append(f"WER {error:.1f}% > {MOST_WER}%")
     if failures:

@@ -10,8 +10,9 @@
 //
 // Output items, in order:
 //   {"type": "committed", "text", "words": [{"text", "start", "end"}], "start", "end", "audio_time"}
-//   {"type": "partial", "text", "start", "end", "audio_time"}   (the rest of the newest hypothesis)
-// Times are seconds from the start of the stream; audio_time is how much audio had arrived.
+//   {"type": "partial", "text", "start", "end", "audio_time", "buffer"}   (the rest of the newest hypothesis)
+// Times are seconds from the start of the stream; audio_time is how much audio had arrived; buffer
+// is how many seconds of it the hypothesis was transcribed from (a step's cost grows with it).
 // Committed texts, concatenated, are the transcript (each word keeps its leading space). At end
 // of input the rest of the audio is transcribed (with Whisper's whole window) and everything left is
 // committed.
@@ -149,6 +150,7 @@ class StreamingWhisperNode final : public Node {
       p.set("start", rest.empty() ? agreement_.last_committed_end() : rest.front().start);
       p.set("end", rest.empty() ? agreement_.last_committed_end() : rest.back().end);
       p.set("audio_time", seconds(received_));
+      p.set("buffer", audio_end);
       out.emit(std::move(p));
     }
     trim(segments, done, t.tokens, out);
