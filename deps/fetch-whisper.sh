@@ -11,11 +11,12 @@ TARBALL="$RM_DEPS_CACHE/src/$PACKAGE-$VERSION.tgz"
 OUT="$RM_DEPS_CACHE/build/whisper.cpp-1.9.1"
 # Our patches, applied in this order (each says what and why): wasm SIMD paths for ggml, the
 # encoder on BLAS in native builds, and the decoder's economies for streaming (a prompt's logits for
-# its last token only; a prefix decoded in one batch). A changed patch unpacks afresh.
+# its last token only; a prefix decoded in one batch; flash attention in the encoder only). A
+# changed patch unpacks afresh.
 PATCHES=(
   "whisper.cpp-1.9.1-wasm-simd.patch 80f1fd8aba9168111731df29669dab2282de5fcc27c6b1bb771b6970dda68e1b"
   "whisper.cpp-1.9.1-native-blas.patch 319dc553845fc86136e95f10331599d4a94c280681b1718af0fe473f93e37d7a"
-  "whisper.cpp-1.9.1-decoder.patch 0abaebd68e48e93ea07664a6fe4d595fb54c4491d6581bd34bca1e0379a7f471"
+  "whisper.cpp-1.9.1-decoder.patch ba5d69f9c7ed51d1843cef1d46af69d4bdcd157d5ce0282837b57e1fd95d834a"
 )
 PATCH_DIR="$(cd "$(dirname "$0")" && pwd)/patches"
 
