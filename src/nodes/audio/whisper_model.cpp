@@ -111,7 +111,7 @@ Result<> WhisperModel::open(const Params& p, const NodeContext& ctx) {
   cparams.flash_attn = p.boolean("portable_math");
 #endif
   // Flash attention suits the encoder (on the CPU it beats products and softmax over whole
-  // matrices), not the decoder: one token's attention as products costs a third to a half less
+  // matrices), not the decoder: with products, a token costs a quarter to a half less
   // in the wasm (deps/patches/*-decoder.patch).
   cparams.flash_attn_encoder_only = true;
   std::string log;
