@@ -24,7 +24,8 @@ that segment started every later decoding, which found no audio after it: 19 s o
 then a cut at max_buffer threw the speech away (49.4% WER). A segment that ends past the audio the
 encoder heard is no segment end now.
 
-Usage: check_streaming_prefix_cuts.py MODELS_DIR CLI   (the CLI may carry arguments)
+Usage: check_streaming_prefix_cuts.py MODELS_DIR CLI [--runs defaults,portable_math]
+       (the CLI may carry arguments; --runs: which of the two runs, both by default)
 """
 import json
 import os
@@ -55,6 +56,10 @@ def said_twice(text, n=5):
 
 def main():
     models, cli = sys.argv[1], shlex.split(sys.argv[2])
+    runs = {"defaults": {}, "portable_math": {"portable_math": True}}
+    chosen = sys.argv[sys.argv.index("--runs") + 1].split(",") if "--runs" in sys.argv else list(runs)
+    if not chosen or any(name not in runs for name in chosen):
+        sys.exit(f"usage: --runs takes some of {','.join(runs)}, got {chosen}")
     model = os.path.abspath(os.path.join(models, MODELS["q8_0"]))
     failures = []
     with tempfile.TemporaryDirectory(dir=os.path.join(REPO, "build")) as tmp:
@@ -62,8 +67,8 @@ def main():
         say(HARVARD_3_4, wav)
         with wave.open(wav) as w:
             frames = w.readframes(w.getnframes())
-        for name, params in (("defaults", {}), ("portable_math", {"portable_math": True})):
-            failures += check(cli, manifest(tmp, model, keep_up=False, **params), frames, name)
+        for name in chosen:
+            failures += check(cli, manifest(tmp, model, keep_up=False, **runs[name]), frames, name)
     if failures:
         sys.exit("FAIL: " + "; ".join(failures))
     print("OK")
