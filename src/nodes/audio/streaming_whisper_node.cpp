@@ -118,8 +118,7 @@ class StreamingWhisperNode final : public Node {
     std::vector<TimedWord> hypothesis;
     std::vector<SegmentEnd> segments;
     const double audio_end = seconds(buffer_.size());
-    const double window = std::max(audio_end + static_cast<double>(options.pad_audio_ctx) / kWhisperFramesPerSecond,
-                                   static_cast<double>(options.min_audio_ctx) / kWhisperFramesPerSecond);
+    const double window = static_cast<double>(t.audio_ctx) / kWhisperFramesPerSecond;  // what the encoder heard
     for (const auto& seg : t.segments) {
       for (const auto& w : seg.words)
         // Words placed after the end of the audio were made up from the window's padding.
@@ -128,7 +127,7 @@ class StreamingWhisperNode final : public Node {
       // A segment closed past the audio the encoder heard (tiny.en closed one at 20.82 s of a 3.4 s
       // window) ends nowhere: taken as a committed segment, the next decoding would start after
       // it, find no audio, and decode nothing until that much more came.
-      if (seg.end <= window + 0.02)  // and a frame for rounding
+      if (seg.end <= window + 0.02)  // and one timestamp step
         segments.push_back({buffer_start_ + seg.end, hypothesis.size(), seg.closed_at});
       else
         segments.push_back({buffer_start_, hypothesis.size(), 0});

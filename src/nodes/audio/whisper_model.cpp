@@ -196,6 +196,7 @@ Result<WhisperTranscript> WhisperModel::transcribe(std::span<const float> sample
 
   WhisperTranscript out;
   out.language = whisper_lang_str(whisper_full_lang_id(ctx_));
+  out.audio_ctx = wp.audio_ctx == 0 ? whisper_n_audio_ctx(ctx_) : wp.audio_ctx;  // 0 is the whole window
   const whisper_token eot = whisper_token_eot(ctx_);
   for (int i = 0; i < whisper_full_n_segments(ctx_); ++i) {
     WhisperSegment seg;

@@ -50,6 +50,9 @@ struct WhisperTranscript {
   // start of the samples in the first window only, which is where a prefix may come from).
   std::vector<WhisperToken> tokens;
   std::string language;
+  // Encoder frames each window held (kWhisperFramesPerSecond a second): timestamps past this were
+  // made up, for the encoder heard nothing there.
+  int audio_ctx = 0;
 };
 
 struct TranscribeOptions {
