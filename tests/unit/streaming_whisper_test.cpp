@@ -174,6 +174,17 @@ TEST(StreamingWhisperNodeTest, NegativePadWindowIsRefused) {
   EXPECT_NE(h.error().message.find("pad_window"), std::string::npos) << h.error().message;
 }
 
+TEST(StreamingWhisperNodeTest, PromptBeyondWhatWhisperReadsIsRefused) {
+  // whisper.cpp would silently keep only its last 223 tokens.
+  for (const char* n : {"-1", "224"}) {
+    auto h = test::NodeHarness::create("StreamingWhisperNode",
+                                       std::string(R"({"model": "no-such-model.bin", "prompt_tokens": )") + n + "}");
+    RM_ASSERT_ERROR(h);
+    EXPECT_EQ(h.error().code, "invalid_param_value");
+    EXPECT_NE(h.error().message.find("prompt_tokens"), std::string::npos) << h.error().message;
+  }
+}
+
 TEST(StreamingWhisperNodeTest, MissingModelIsNamed) {
   auto h = test::NodeHarness::create("StreamingWhisperNode", R"({"model": "no-such-model.bin"})");
   RM_ASSERT_ERROR(h);

@@ -53,6 +53,12 @@ class StreamingWhisperNode final : public Node {
       return fail(ErrorKind::InvalidInput, "invalid_param_value", "pad_window must be 0 to 30 seconds");
     pad_ctx_ = static_cast<int>(p.number("pad_window") * kWhisperFramesPerSecond);
     const auto n = p.integer("agreement");
+    const auto prompt_tokens = p.integer("prompt_tokens");
+    if (prompt_tokens < 0 || prompt_tokens > kMostPromptTokens)
+      return fail(ErrorKind::InvalidInput, "invalid_param_value",
+                  "prompt_tokens must be 0 to " + std::to_string(kMostPromptTokens) +
+                      " (whisper.cpp reads half its 448-token text context)");
+    prompt_tokens_ = static_cast<std::size_t>(prompt_tokens);
     if (step_ <= 0 || step_ > 30)
       return fail(ErrorKind::InvalidInput, "invalid_param_value", "step must be more than 0 and at most 30 seconds");
     if (max_ < 1 || max_ > 30)
@@ -210,8 +216,8 @@ class StreamingWhisperNode final : public Node {
       const auto said = model_.said(left, cut_length);
       prompt_.insert(prompt_.end(), said.begin(), said.end());
     }
-    if (prompt_.size() > kPromptTokens)
-      prompt_.erase(prompt_.begin(), prompt_.end() - static_cast<std::ptrdiff_t>(kPromptTokens));
+    if (prompt_.size() > prompt_tokens_)
+      prompt_.erase(prompt_.begin(), prompt_.end() - static_cast<std::ptrdiff_t>(prompt_tokens_));
   }
 
   static std::string text_of(const std::vector<TimedWord>& words) {
@@ -253,10 +259,10 @@ class StreamingWhisperNode final : public Node {
   double lag_ = 0;                    // seconds the last transcription took (keep_up): the audio that came meanwhile
   std::size_t max_samples_ = 0;       // max_buffer in samples: buffer_ never holds more
   std::vector<float> buffer_;
-  // What was said before the buffer, as tokens with their timestamps, the last kPromptTokens
-  // (whisper.cpp reads up to 223, half its text context).
+  // What was said before the buffer, as tokens with their timestamps, the last prompt_tokens_.
   std::vector<int> prompt_;
-  static constexpr std::size_t kPromptTokens = 200;
+  std::size_t prompt_tokens_ = 100;
+  static constexpr std::int64_t kMostPromptTokens = 223;
   double buffer_start_ = 0;     // stream time of buffer_[0], in seconds
   std::uint64_t received_ = 0;  // samples since the start (64-bit: wasm32's size_t wraps after 74 hours)
   std::size_t pending_ = 0;     // samples since the last transcription (at most max_buffer's)
@@ -286,6 +292,12 @@ NodeInfo streaming_whisper_node_info() {
                              .default_value = Json(25.0),
                              .doc = "most seconds of buffer (1 to 30); there, cut at the last committed word (audio "
                                     "that comes faster than it is transcribed waits: words are never dropped)"});
+  params.push_back(
+      ParamSpec{.name = "prompt_tokens",
+                .type = ParamType::Integer,
+                .default_value = Json(100),
+                .doc = "the last tokens of the committed text before the buffer, given to each "
+                       "transcription as context (0 to 223; each costs about what 0.05 s of encoded audio does)"});
   params.push_back(ParamSpec{.name = "min_window",
                              .type = ParamType::Number,
                              .default_value = Json(0.0),
