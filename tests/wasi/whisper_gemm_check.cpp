@@ -200,7 +200,10 @@ int main(int argc, char** argv) {
   // Every tail of the tiles (rows 1..5, columns 1..25) and whisper's own k sizes.
   for (int64_t m : {1, 4, 5, 7, 13})
     for (int64_t n : {8, 9, 11, 25, 40})
-      for (int64_t k : {32, 96, 384}) failed |= check_q8_0(m + 3, n, k, 1) | check_f16(m + 3, n, k + 4, 1);
+      for (int64_t k : {32, 96, 384})
+        failed |= check_q8_0(m + 3, n, k, 1) | check_f16(m + 3, n, k + 4, 1) | check_f16(m + 3, n, k + 3, 1);
+  // Attention's products: k is the frames or tokens attended to (the decoder's prompt over 551 frames).
+  failed |= check_f16(64, 84, 551, 2) | check_f16(64, 9, 1, 1);
   failed |= check_q8_0(64, 100, 1536, 3) | check_f16(64, 100, 1152, 3);  // columns shared by 3 threads
   failed |= check_q8_0(3100, 9, 64, 1) | check_f16(3100, 9, 64, 1);      // A in several row blocks (like the logits)
   std::printf(failed

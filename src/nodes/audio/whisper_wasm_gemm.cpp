@@ -95,25 +95,28 @@ void gemm_f16(int ith, int64_t m, int64_t n, int64_t k, const ggml_fp16_t* A, in
               int64_t ldb, float* C, int64_t ldc) {
   // k is cut into panels so that one A panel (a block of rows) stays in L2 while the B rows stream.
   constexpr int64_t kKc = 256;
+  // Rows are packed kp long, zero-padded to whole vectors: attention's products have k = the
+  // frames or tokens attended to, any number (adding 0 * a leaves each sum as it was).
+  const int64_t kp = (k + 3) / 4 * 4;
   Scratch& s = thread_scratch(ith);
-  s.b.resize(static_cast<size_t>(n * k));
-  for (int64_t j = 0; j < n; ++j) f16_to_f32(B + j * ldb, s.b.data() + j * k, k);
+  s.b.assign(static_cast<size_t>(n * kp), 0.0f);
+  for (int64_t j = 0; j < n; ++j) f16_to_f32(B + j * ldb, s.b.data() + j * kp, k);
   for (int64_t i0 = 0; i0 < m; i0 += kMb) {
     const int64_t mb = m - i0 < kMb ? m - i0 : kMb;
-    s.a.resize(static_cast<size_t>(mb * k));
-    for (int64_t i = 0; i < mb; ++i) f16_to_f32(A + (i0 + i) * lda, s.a.data() + i * k, k);
-    for (int64_t l0 = 0; l0 < k; l0 += kKc) {
-      const int64_t kc = k - l0 < kKc ? k - l0 : kKc;
+    s.a.assign(static_cast<size_t>(mb * kp), 0.0f);
+    for (int64_t i = 0; i < mb; ++i) f16_to_f32(A + (i0 + i) * lda, s.a.data() + i * kp, k);
+    for (int64_t l0 = 0; l0 < kp; l0 += kKc) {
+      const int64_t kc = kp - l0 < kKc ? kp - l0 : kKc;
       const bool add = l0 > 0;
       // Columns in groups that fit L1 (kRn rows of B), all rows of the block for each group.
       constexpr int64_t kNc = 24;
       for (int64_t j0 = 0; j0 < n; j0 += kNc) {
         const int64_t nc = n - j0 < kNc ? n - j0 : kNc;
-        const float* b = s.b.data() + j0 * k + l0;
+        const float* b = s.b.data() + j0 * kp + l0;
         float* c = C + j0 * ldc + i0;
         int64_t i = 0;
-        for (; i + kRm <= mb; i += kRm) f32_rows<kRm>(s.a.data() + i * k + l0, k, b, k, nc, kc, c + i, ldc, add);
-        for (; i < mb; ++i) f32_rows<1>(s.a.data() + i * k + l0, k, b, k, nc, kc, c + i, ldc, add);
+        for (; i + kRm <= mb; i += kRm) f32_rows<kRm>(s.a.data() + i * kp + l0, kp, b, kp, nc, kc, c + i, ldc, add);
+        for (; i < mb; ++i) f32_rows<1>(s.a.data() + i * kp + l0, kp, b, kp, nc, kc, c + i, ldc, add);
       }
     }
   }
@@ -212,7 +215,7 @@ extern "C" bool llamafile_sgemm(const struct ggml_compute_params* params, int64_
   // Columns of C are shared out between the threads.
   const int64_t j0 = n * params->ith / params->nth, j1 = n * (params->ith + 1) / params->nth;
   float* c = static_cast<float*>(C) + j0 * ldc;
-  if (Atype == GGML_TYPE_F16 && Btype == GGML_TYPE_F16 && k % 4 == 0) {
+  if (Atype == GGML_TYPE_F16 && Btype == GGML_TYPE_F16) {
     if (j1 > j0)
       gemm_f16(params->ith, m, j1 - j0, k, static_cast<const ggml_fp16_t*>(A), lda,
                static_cast<const ggml_fp16_t*>(B) + j0 * ldb, ldb, c, ldc);
