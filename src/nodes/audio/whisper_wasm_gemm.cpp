@@ -51,9 +51,7 @@ struct Scratch {
 Scratch scratch[GGML_MAX_N_THREADS];
 Scratch& thread_scratch(int ith) { return scratch[ith]; }
 
-void f16_to_f32(const ggml_fp16_t* x, float* y, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) y[i] = GGML_CPU_FP16_TO_FP32(x[i]);
-}
+void f16_to_f32(const ggml_fp16_t* x, float* y, int64_t n) { ggml_fp16_to_fp32_row(x, y, n); }  // SIMD
 
 // C[j][i] (+)= A[i] . B[j] over k floats (k % 4 == 0) for RM rows of A and RN rows of B.
 template <int RM, int RN>
@@ -210,20 +208,31 @@ void gemm_q8_0(int ith, int64_t m, int64_t n, int64_t nb, const block_q8_0* A, i
 extern "C" bool llamafile_sgemm(const struct ggml_compute_params* params, int64_t m, int64_t n, int64_t k,
                                 const void* A, int64_t lda, const void* B, int64_t ldb, void* C, int64_t ldc, int Atype,
                                 int Btype, int Ctype) {
-  // A matrix-vector product (the decoder, one token at a time) does not repay the packing.
-  if (Ctype != GGML_TYPE_F32 || n < 8 || m < 4) return false;
+  if (Ctype != GGML_TYPE_F32 || m < 4) return false;
+  const int ith = params->ith, nth = params->nth;
+  if (Atype == GGML_TYPE_F16 && Btype == GGML_TYPE_F16 && n < 8) {
+    // A few columns (the decoder's attention, one token at a time): rows are shared out instead,
+    // and B is converted once per thread rather than once per row as ggml's dot products do.
+    const int64_t i0 = m * ith / nth, i1 = m * (ith + 1) / nth;
+    if (i1 > i0)
+      gemm_f16(ith, i1 - i0, n, k, static_cast<const ggml_fp16_t*>(A) + i0 * lda, lda,
+               static_cast<const ggml_fp16_t*>(B), ldb, static_cast<float*>(C) + i0, ldc);
+    return true;
+  }
+  // A q8_0 matrix-vector product does not repay the packing.
+  if (n < 8) return false;
   // Columns of C are shared out between the threads.
-  const int64_t j0 = n * params->ith / params->nth, j1 = n * (params->ith + 1) / params->nth;
+  const int64_t j0 = n * ith / nth, j1 = n * (ith + 1) / nth;
   float* c = static_cast<float*>(C) + j0 * ldc;
   if (Atype == GGML_TYPE_F16 && Btype == GGML_TYPE_F16) {
     if (j1 > j0)
-      gemm_f16(params->ith, m, j1 - j0, k, static_cast<const ggml_fp16_t*>(A), lda,
+      gemm_f16(ith, m, j1 - j0, k, static_cast<const ggml_fp16_t*>(A), lda,
                static_cast<const ggml_fp16_t*>(B) + j0 * ldb, ldb, c, ldc);
     return true;
   }
   if (Atype == GGML_TYPE_Q8_0 && Btype == GGML_TYPE_Q8_0) {
     if (j1 > j0)
-      gemm_q8_0(params->ith, m, j1 - j0, k, static_cast<const block_q8_0*>(A), lda,
+      gemm_q8_0(ith, m, j1 - j0, k, static_cast<const block_q8_0*>(A), lda,
                 static_cast<const block_q8_0*>(B) + j0 * ldb, ldb, c, ldc);
     return true;
   }
