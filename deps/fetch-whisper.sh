@@ -16,7 +16,7 @@ OUT="$RM_DEPS_CACHE/build/whisper.cpp-1.9.1"
 PATCHES=(
   "whisper.cpp-1.9.1-wasm-simd.patch 80f1fd8aba9168111731df29669dab2282de5fcc27c6b1bb771b6970dda68e1b"
   "whisper.cpp-1.9.1-native-blas.patch 319dc553845fc86136e95f10331599d4a94c280681b1718af0fe473f93e37d7a"
-  "whisper.cpp-1.9.1-decoder.patch ba5d69f9c7ed51d1843cef1d46af69d4bdcd157d5ce0282837b57e1fd95d834a"
+  "whisper.cpp-1.9.1-decoder.patch 63fc9a162a1e722b8b001bf2a06585e33016e812a6e34c90abb2c6c687965e2b"
 )
 PATCH_DIR="$(cd "$(dirname "$0")" && pwd)/patches"
 

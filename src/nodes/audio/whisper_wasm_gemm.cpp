@@ -51,7 +51,12 @@ struct Scratch {
 Scratch scratch[GGML_MAX_N_THREADS];
 Scratch& thread_scratch(int ith) { return scratch[ith]; }
 
-void f16_to_f32(const ggml_fp16_t* x, float* y, int64_t n) { ggml_fp16_to_fp32_row(x, y, n); }  // SIMD
+// One f16 row of k values into kp >= k floats: converted with ggml's SIMD row conversion, and only
+// the padding zeroed (the scratch is reused, so it holds the last call's values).
+void pack_f16_row(const ggml_fp16_t* x, int64_t k, int64_t kp, float* y) {
+  ggml_fp16_to_fp32_row(x, y, k);
+  for (int64_t l = k; l < kp; ++l) y[l] = 0.0f;
+}
 
 // C[j][i] (+)= A[i] . B[j] over k floats (k % 4 == 0) for RM rows of A and RN rows of B.
 template <int RM, int RN>
@@ -97,12 +102,12 @@ void gemm_f16(int ith, int64_t m, int64_t n, int64_t k, const ggml_fp16_t* A, in
   // frames or tokens attended to, any number (adding 0 * a leaves each sum as it was).
   const int64_t kp = (k + 3) / 4 * 4;
   Scratch& s = thread_scratch(ith);
-  s.b.assign(static_cast<size_t>(n * kp), 0.0f);
-  for (int64_t j = 0; j < n; ++j) f16_to_f32(B + j * ldb, s.b.data() + j * kp, k);
+  s.b.resize(static_cast<size_t>(n * kp));
+  for (int64_t j = 0; j < n; ++j) pack_f16_row(B + j * ldb, k, kp, s.b.data() + j * kp);
   for (int64_t i0 = 0; i0 < m; i0 += kMb) {
     const int64_t mb = m - i0 < kMb ? m - i0 : kMb;
-    s.a.assign(static_cast<size_t>(mb * kp), 0.0f);
-    for (int64_t i = 0; i < mb; ++i) f16_to_f32(A + (i0 + i) * lda, s.a.data() + i * kp, k);
+    s.a.resize(static_cast<size_t>(mb * kp));
+    for (int64_t i = 0; i < mb; ++i) pack_f16_row(A + (i0 + i) * lda, k, kp, s.a.data() + i * kp);
     for (int64_t l0 = 0; l0 < kp; l0 += kKc) {
       const int64_t kc = kp - l0 < kKc ? kp - l0 : kKc;
       const bool add = l0 > 0;
