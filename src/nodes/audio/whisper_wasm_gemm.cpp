@@ -104,8 +104,11 @@ void gemm_f16(int ith, int64_t m, int64_t n, int64_t k, const ggml_fp16_t* A, in
   Scratch& s = thread_scratch(ith);
   s.b.resize(static_cast<size_t>(n * kp));
   for (int64_t j = 0; j < n; ++j) pack_f16_row(B + j * ldb, k, kp, s.b.data() + j * kp);
-  for (int64_t i0 = 0; i0 < m; i0 += kMb) {
-    const int64_t mb = m - i0 < kMb ? m - i0 : kMb;
+  // With a few columns each row of A is used a few times only: converted 32 rows at a time it is
+  // read back from L1/L2, not from memory (an f16 model's logits: 51865 rows per token).
+  const int64_t rows = n < 8 ? 32 : kMb;
+  for (int64_t i0 = 0; i0 < m; i0 += rows) {
+    const int64_t mb = m - i0 < rows ? m - i0 : rows;
     s.a.resize(static_cast<size_t>(mb * kp));
     for (int64_t i = 0; i < mb; ++i) pack_f16_row(A + (i0 + i) * lda, k, kp, s.a.data() + i * kp);
     for (int64_t l0 = 0; l0 < kp; l0 += kKc) {
