@@ -1,7 +1,8 @@
 // The speech panel's model menu: the Whisper models tools/serve offers (/models/index.json), the
-// real tiny.en first (8-bit: in the wasm, f16 and q8_0 have our own matrix kernels and 5-bit
-// goes through ggml's slower ones; live on jfk.wav in Chromium, words were committed 1.2 s after
-// they were spoken with q8_0, 1.7 s with q5_1: docs/audio.md), or a ggml model file of the user's own.
+// real tiny.en first (8-bit: in the wasm, q8_0 has our own integer kernels, 5-bit goes through
+// ggml's slower ones, and f16 pays for converting every weight it reads, since SIMD128 has no f16;
+// streaming Harvard 1-2 under Node took 1.4-1.5x as long with either: docs/audio.md), or a ggml
+// model file of the user's own.
 // A served model is downloaded once with progress and kept in the page's cache (download.ts).
 import { download } from "/dist/index.js";
 import { showDownload } from "./downloads.js";
@@ -9,9 +10,9 @@ import { showDownload } from "./downloads.js";
 export const CACHE = "remotemedia-demo";
 
 const KNOWN = [
-  { name: "ggml-tiny.en-q8_0.bin", label: "Whisper tiny.en, 8-bit (q8_0)" },
-  { name: "ggml-tiny.en-q5_1.bin", label: "Whisper tiny.en, 5-bit (q5_1, the smallest download)" },
-  { name: "ggml-tiny.en.bin", label: "Whisper tiny.en, f16" },
+  { name: "ggml-tiny.en-q8_0.bin", label: "Whisper tiny.en, 8-bit (q8_0, the fastest here)" },
+  { name: "ggml-tiny.en-q5_1.bin", label: "Whisper tiny.en, 5-bit (q5_1, the smallest download, 1.4x slower)" },
+  { name: "ggml-tiny.en.bin", label: "Whisper tiny.en, f16 (1.4x slower)" },
   // Random weights, for tests: they never end a segment, hence the token cap below.
   { name: "micro-f16.bin", label: "synthetic micro model (random weights: the words are noise)", synthetic: true },
 ];
