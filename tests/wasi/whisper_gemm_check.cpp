@@ -206,7 +206,7 @@ int main(int argc, char** argv) {
   failed |= check_f16(64, 84, 551, 2) | check_f16(64, 9, 1, 1);
   // One token at a time (fewer than 8 columns): rows shared by the threads.
   failed |= check_f16(551, 1, 64, 2) | check_f16(64, 1, 551, 3) | check_f16(5, 7, 3, 2);
-  failed |= check_f16(100, 3, 387, 1);  // A in several 32-row blocks and a tail
+  failed |= check_f16(100, 3, 387, 1);                                   // A in several 32-row blocks and a tail
   failed |= check_q8_0(64, 100, 1536, 3) | check_f16(64, 100, 1152, 3);  // columns shared by 3 threads
   failed |= check_q8_0(3100, 9, 64, 1) | check_f16(3100, 9, 64, 1);      // A in several row blocks (like the logits)
   std::printf(failed
