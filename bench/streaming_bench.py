@@ -131,14 +131,15 @@ def stream_ours(cli, model, samples, step, chunk, tmp, extra, real_time=True):
     reader.join()
     if proc.wait() != 0:
         raise SystemExit(f"the stream ended with exit code {proc.returncode}")
-    commits = []
+    commits, lags = [], []
     partials = 0
     for t, item in events:
         if item["type"] == "committed":
             commits += [(t - t0, w["text"], w["end"]) for w in item["words"]]
+            lags += [item["audio_time"] - w["end"] for w in item["words"]]
         else:
             partials += 1
-    return {"open_s": open_s, "commits": commits, "partials": partials,
+    return {"open_s": open_s, "commits": commits, "lags": lags, "partials": partials,
             "end_s": (events[-1][0] - t0) if events else 0.0}
 
 

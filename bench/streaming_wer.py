@@ -11,7 +11,10 @@ The set: jfk.wav, and two lists of Harvard sentences (IEEE 1969) spoken by espea
 --voices, some 3 minutes of speech in all. The pooled WER (all word errors over all words of the
 truth) is the figure to compare settings by: on one 44 s recording, settings a few points apart
 cannot be told apart (docs/audio.md). Each row also gives the stream's compute time as a multiple of
-the audio's length (on the audio clock a run is all compute; it depends on the machine and its load).
+the audio's length (on the audio clock a run is all compute; it depends on the machine and its load),
+and the pooled line the median lag: the audio that had arrived when a word was committed, minus the
+word's end (the node's own word times), over every committed word. It compares commit policies
+without a real-time clock (bench/streaming_bench.py measures the real latency).
 
 Usage:
   bench/streaming_wer.py [--model build/models/ggml-tiny.en-q8_0.bin] [--voices en,en-us]
@@ -20,6 +23,7 @@ Usage:
 import argparse
 import json
 import os
+import statistics
 import sys
 import tempfile
 
@@ -52,6 +56,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="rm-stream-wer-")
     rows, pooled = [], {"stream": [0, 0], "offline": [0, 0], "stream_vs_offline": [0, 0]}
     compute_s = 0.0
+    lags = []
     for name, wav, truth in recordings([v for v in args.voices.split(",") if v], tmp):
         samples, wav16 = sb.load_wav_16k(wav)
         offline = sb.offline_text(args.cli, model, wav16, tmp)
@@ -60,6 +65,7 @@ def main():
         # On the audio clock the stream's run time is its compute: as a fraction of the audio's length
         # it says how far from real time this machine is (not part of the WER, which does not depend on it).
         compute_s += ours["end_s"]
+        lags += ours["lags"]
         row = {"recording": name, "audio_s": round(len(samples) / 16000, 1),
                "compute_x_real_time": round(ours["end_s"] * 16000 / len(samples), 2)}
         for key, (ref, hyp) in {"stream": (truth, stream), "offline": (truth, offline),
@@ -76,12 +82,13 @@ def main():
                   flush=True)
     total = {k: round(rate(e, n), 1) for k, (e, n) in pooled.items()}
     total["compute_x_real_time"] = round(compute_s / max(sum(r["audio_s"] for r in rows), 1e-9), 2)
+    total["lag_median_s"] = round(statistics.median(lags), 2) if lags else None
     if args.json:
         print(json.dumps({"model": model, "params": extra, "recordings": rows, "pooled": total}, indent=1))
         return
     print(f"{'pooled':28} {sum(r['audio_s'] for r in rows):5.1f} s  stream {total['stream']:5.1f}%  offline "
           f"{total['offline']:5.1f}%  stream vs offline {total['stream_vs_offline']:5.1f}%  compute "
-          f"{total['compute_x_real_time']:.2f}x   params {json.dumps(extra)}")
+          f"{total['compute_x_real_time']:.2f}x  lag {total['lag_median_s']} s  params {json.dumps(extra)}")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,13 @@ std::vector<TimedWord> words(const std::string& text, double offset = 0) {
   return out;
 }
 
+// words(text), the model having given word i probability p[i].
+std::vector<TimedWord> heard(const std::string& text, const std::vector<float>& p) {
+  auto out = words(text);
+  for (std::size_t i = 0; i < out.size() && i < p.size(); ++i) out[i].p = p[i];
+  return out;
+}
+
 std::string text(const std::vector<TimedWord>& ws) {
   std::string out;
   for (const auto& w : ws) out += w.text;
@@ -119,6 +126,24 @@ TEST(LocalAgreementTest, SettledCountsTheHypothesisWordsCommittedBeforeOrByIt) {
   EXPECT_EQ(la.settled(), 5u);  // " Americans"; "ask" and "asked" disagree
 }
 
+TEST(LocalAgreementTest, ConfidentWordsAreCommittedOnTheirFirstHearingButNotTheLast) {
+  LocalAgreement la(2);
+  EXPECT_EQ(text(la.insert(heard("and so my", {0.95f, 0.99f, 0.97f}))), "");
+  EXPECT_EQ(text(la.commit_confident(0.9f)), " and so");  // " my" is last: the audio may have cut it short
+  EXPECT_EQ(text(la.partial()), " my");
+  EXPECT_EQ(la.settled(), 2u);
+  // The next hypothesis starts with them again: they are not committed twice.
+  EXPECT_EQ(text(la.insert(words("and so my fellow"))), " my");
+}
+
+TEST(LocalAgreementTest, AnUnsureWordWaitsForAgreementAndSoDoTheWordsAfterIt) {
+  LocalAgreement la(2);
+  la.insert(heard("ask knot what you", {0.99f, 0.6f, 0.99f, 0.99f}));
+  EXPECT_EQ(text(la.commit_confident(0.9f)), " ask");
+  EXPECT_EQ(text(la.insert(words("ask not what you can"))), "");  // "knot" then "not": no agreement
+  EXPECT_EQ(text(la.partial()), " not what you can");
+}
+
 TEST(LocalAgreementTest, AgreementOfThreeWaitsForThreeHypotheses) {
   LocalAgreement la(3);
   la.insert(words("a b"));
@@ -182,6 +207,16 @@ TEST(StreamingWhisperNodeTest, PromptBeyondWhatWhisperReadsIsRefused) {
     RM_ASSERT_ERROR(h);
     EXPECT_EQ(h.error().code, "invalid_param_value");
     EXPECT_NE(h.error().message.find("prompt_tokens"), std::string::npos) << h.error().message;
+  }
+}
+
+TEST(StreamingWhisperNodeTest, CommitConfidenceOutsideZeroToOneIsRefused) {
+  for (const char* c : {"-0.1", "1.5"}) {
+    auto h = test::NodeHarness::create(
+        "StreamingWhisperNode", std::string(R"({"model": "no-such-model.bin", "commit_confidence": )") + c + "}");
+    RM_ASSERT_ERROR(h);
+    EXPECT_EQ(h.error().code, "invalid_param_value");
+    EXPECT_NE(h.error().message.find("commit_confidence"), std::string::npos) << h.error().message;
   }
 }
 

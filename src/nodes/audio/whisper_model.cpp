@@ -225,9 +225,12 @@ Result<WhisperTranscript> WhisperModel::transcribe(std::span<const float> sample
         if (d.id >= eot) continue;
         const std::string text = whisper_full_get_token_text(ctx_, i, t);
         if (text.empty()) continue;
-        if (seg.words.empty() || text[0] == ' ') seg.words.push_back({"", static_cast<double>(d.t0) / 100.0, 0});
+        if (seg.words.empty() || text[0] == ' ') seg.words.push_back({"", static_cast<double>(d.t0) / 100.0, 0, d.p});
         seg.words.back().text += text;
-        seg.words.back().end = static_cast<double>(d.t1) / 100.0;
+        seg.words.back().p = std::min(seg.words.back().p, d.p);
+        // whisper.cpp can end a token before it starts (seen: at 0 s, for the last words of a
+        // stream's buffer, said 10 s in): such a word ends where it starts.
+        seg.words.back().end = std::max(seg.words.back().start, static_cast<double>(d.t1) / 100.0);
       }
     }
     out.segments.push_back(std::move(seg));

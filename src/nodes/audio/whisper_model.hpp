@@ -35,6 +35,7 @@ struct WhisperToken {
 struct WhisperWord {
   std::string text;           // as the tokens spell it, with its leading space
   double start = 0, end = 0;  // seconds from the start of the transcribed samples
+  float p = 1;                // the least probability among its tokens
 };
 
 struct WhisperSegment {

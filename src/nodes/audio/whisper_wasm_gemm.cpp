@@ -91,8 +91,10 @@ void f32_rows(const float* A, int64_t lda, const float* B, int64_t ldb, int64_t 
 
 // C (m x n, column j at C + j*ldc) = A (m x k) * B (n x k)^T, f16 operands, f32 accumulation.
 // Rows of A are converted this many at a time, so that the scratch stays small when A is large
-// (the decoder's logits: the whole vocabulary, 51865 rows) and the encoder's A fits in one go.
+// (a batch of tokens' logits: the whole vocabulary, 51865 rows) and the encoder's A fits in one go.
 constexpr int64_t kMb = 1536;
+// Columns are taken in groups that fit L1 (kRn rows of B), all rows of an A block for each group.
+constexpr int64_t kNc = 24;
 
 void gemm_f16(int ith, int64_t m, int64_t n, int64_t k, const ggml_fp16_t* A, int64_t lda, const ggml_fp16_t* B,
               int64_t ldb, float* C, int64_t ldc) {
@@ -104,9 +106,9 @@ void gemm_f16(int ith, int64_t m, int64_t n, int64_t k, const ggml_fp16_t* A, in
   Scratch& s = thread_scratch(ith);
   s.b.resize(static_cast<size_t>(n * kp));
   for (int64_t j = 0; j < n; ++j) pack_f16_row(B + j * ldb, k, kp, s.b.data() + j * kp);
-  // With a few columns each row of A is used a few times only: converted 32 rows at a time it is
-  // read back from L1/L2, not from memory (an f16 model's logits: 51865 rows per token).
-  const int64_t rows = n < 8 ? 32 : kMb;
+  // With one column group, each row of A is used once per k panel: converted 32 rows at a time it
+  // is read back from L1/L2, not from memory (an f16 model's logits: 51865 rows per token).
+  const int64_t rows = n <= kNc ? 32 : kMb;
   for (int64_t i0 = 0; i0 < m; i0 += rows) {
     const int64_t mb = m - i0 < rows ? m - i0 : rows;
     s.a.resize(static_cast<size_t>(mb * kp));
@@ -114,8 +116,6 @@ void gemm_f16(int ith, int64_t m, int64_t n, int64_t k, const ggml_fp16_t* A, in
     for (int64_t l0 = 0; l0 < kp; l0 += kKc) {
       const int64_t kc = kp - l0 < kKc ? kp - l0 : kKc;
       const bool add = l0 > 0;
-      // Columns in groups that fit L1 (kRn rows of B), all rows of the block for each group.
-      constexpr int64_t kNc = 24;
       for (int64_t j0 = 0; j0 < n; j0 += kNc) {
         const int64_t nc = n - j0 < kNc ? n - j0 : kNc;
         const float* b = s.b.data() + j0 * kp + l0;
