@@ -46,7 +46,6 @@ class LocalAgreement {
     }
     out.assign(fresh.begin(), fresh.begin() + static_cast<std::ptrdiff_t>(agreed));
     commit(out);
-    settled_ += out.size();
     return out;
   }
 
@@ -60,7 +59,6 @@ class LocalAgreement {
     const auto& rest = history_.back();
     for (std::size_t i = 0; i + 1 < rest.size() && rest[i].p >= p; ++i) out.push_back(rest[i]);
     commit(out);
-    settled_ += out.size();
     return out;
   }
 
@@ -114,8 +112,10 @@ class LocalAgreement {
  private:
   static bool same_word(const TimedWord& a, const TimedWord& b) { return normalized(a.text) == normalized(b.text); }
 
+  // Committed words lead the newest hypothesis's rest, so they count as settled in it.
   void commit(const std::vector<TimedWord>& words) {
     if (words.empty()) return;
+    settled_ += words.size();
     in_buffer_.insert(in_buffer_.end(), words.begin(), words.end());
     last_end_ = std::max(last_end_, words.back().end);
     // The kept hypotheses lose the committed prefix too.

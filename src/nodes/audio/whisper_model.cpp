@@ -225,7 +225,7 @@ Result<WhisperTranscript> WhisperModel::transcribe(std::span<const float> sample
         if (d.id >= eot) continue;
         const std::string text = whisper_full_get_token_text(ctx_, i, t);
         if (text.empty()) continue;
-        if (seg.words.empty() || text[0] == ' ') seg.words.push_back({"", static_cast<double>(d.t0) / 100.0, 0, d.p});
+        if (seg.words.empty() || text[0] == ' ') seg.words.push_back({"", static_cast<double>(d.t0) / 100.0});
         seg.words.back().text += text;
         seg.words.back().p = std::min(seg.words.back().p, d.p);
         // whisper.cpp can end a token before it starts (seen: at 0 s, for the last words of a
