@@ -19,7 +19,9 @@ known (--say, or jfk.wav's sentence), against the truth. Figures are from this o
 machine; compare them with each other, not across machines.
 
 With --chromium the same WAV also plays in real time through runner.openSession in Chromium
-(web/bench/streaming-bench.mjs: the page's clock stamps the outputs), reported as "chromium".
+(web/bench/streaming-bench.mjs: the page's clock stamps the outputs), reported as "chromium",
+with the page's own offline transcript (WhisperNode in the same build): the browser's arithmetic
+is not native's, and the stream is judged against the transcript its own build makes.
 
 Usage:
   bench/streaming_bench.py [--wav F | --say TEXT | --say harvard] [--step 0.7] [--ref-step 1.0] [--chunk 0.1]
@@ -83,9 +85,9 @@ def manifest(path, nodes):
             {"from": a["id"], "to": b["id"]} for a, b in zip(nodes, nodes[1:])]}, f)
 
 
-def offline_text(cli, model, wav, tmp):
+def offline_text(cli, model, wav, tmp, params=None):
     m = os.path.join(tmp, "offline.json")
-    manifest(m, [{"id": "w", "node_type": "WhisperNode", "params": {"model": model}}])
+    manifest(m, [{"id": "w", "node_type": "WhisperNode", "params": {"model": model, **(params or {})}}])
     out = subprocess.run(shlex.split(cli) + ["run", m, "-i", wav], capture_output=True, text=True, check=True)
     return json.loads(out.stdout)["outputs"][0]["text"]
 
@@ -157,7 +159,8 @@ def stream_chromium(model, wav16, chunk, extra):
             commits += [(t, w["text"], w["end"]) for w in item["words"]]
         else:
             partials += 1
-    return {"open_s": out["open_s"], "commits": commits, "partials": partials, "build": out["build"]}
+    return {"open_s": out["open_s"], "commits": commits, "partials": partials, "build": out["build"],
+            "offline": out["offline_text"]}
 
 
 # --- the reference (Whisper-Streaming, ported) and word timing: run in the venv ---------------
@@ -388,6 +391,13 @@ def main():
     if browser:
         result["chromium"] = report(browser["commits"])
         result["chromium"].update(session_open_s=round(browser["open_s"], 3), build=browser["build"])
+        # The browser's arithmetic is not native's: its own offline transcript is the fair yardstick.
+        result["chromium"]["offline"] = {"text": browser["offline"].strip(),
+                                         "wer_vs_native_offline": round(100 * wer(browser["offline"], offline), 1)}
+        result["chromium"]["wer_vs_own_offline"] = round(100 * wer("".join(t for _, t, _ in browser["commits"]),
+                                                                   browser["offline"]), 1)
+        if truth:
+            result["chromium"]["offline"]["wer_vs_truth"] = round(100 * wer(browser["offline"], truth), 1)
     if "reference" in venv:
         result["reference"] = report([tuple(c) for c in venv["reference"]["commits"]])
     if args.json:
@@ -406,6 +416,11 @@ def main():
               + (f"; commit latency median {lat['median_s']} s, p90 {lat['p90_s']} s, max {lat['max_s']} s"
                  f" ({lat['words']} words)" if lat["words"] else "; nothing committed"))
         print(f"           {r['text']!r}")
+        if "offline" in r:
+            o = r["offline"]
+            print(f"{name} offline (the same build): WER vs native offline {o['wer_vs_native_offline']}%"
+                  + (f", vs truth {o['wer_vs_truth']}%" if truth else "")
+                  + f"; the stream vs it {r['wer_vs_own_offline']}%\n           {o['text']!r}")
 
 
 if __name__ == "__main__":

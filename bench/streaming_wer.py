@@ -5,7 +5,8 @@ Each recording goes to `remotemedia run STREAM.json --stream` in 0.1 s packets, 
 CLI takes them, through a StreamingWhisperNode with `keep_up: false`: every `step` seconds of audio
 is transcribed however long that takes, so the transcript does not depend on the machine's speed
 (bench/streaming_bench.py measures latency, in real time, on one recording). Each recording is
-also transcribed offline (WhisperNode over the whole file), the transcript streaming should match.
+also transcribed offline (WhisperNode over the whole file, with the stream's `portable_math` if
+given), the transcript streaming should match.
 
 The set: jfk.wav, and two lists of Harvard sentences (IEEE 1969) spoken by espeak-ng in each of
 --voices, some 3 minutes of speech in all. The pooled WER (all word errors over all words of the
@@ -59,7 +60,9 @@ def main():
     lags = []
     for name, wav, truth in recordings([v for v in args.voices.split(",") if v], tmp):
         samples, wav16 = sb.load_wav_16k(wav)
-        offline = sb.offline_text(args.cli, model, wav16, tmp)
+        # In the same arithmetic as the stream (portable_math: the wasm's kernels).
+        offline = sb.offline_text(args.cli, model, wav16, tmp,
+                                  {k: extra[k] for k in ("portable_math",) if k in extra})
         ours = sb.stream_ours(args.cli, model, samples, None, 0.1, tmp, extra, real_time=False)
         stream = "".join(t for _, t, _ in ours["commits"])
         # On the audio clock the stream's run time is its compute: as a fraction of the audio's length

@@ -10,13 +10,14 @@ SHA256=92041caf2b26c74b7f489fedf37bd093f216eebd61df512045ec2d19d0531d37
 TARBALL="$RM_DEPS_CACHE/src/$PACKAGE-$VERSION.tgz"
 OUT="$RM_DEPS_CACHE/build/whisper.cpp-1.9.1"
 # Our patches, applied in this order (each says what and why): wasm SIMD paths for ggml, the
-# encoder on BLAS in native builds, and the decoder's economies for streaming (a prompt's logits for
-# its last token only; a prefix decoded in one batch; flash attention in the encoder only). A
-# changed patch unpacks afresh.
+# encoder on BLAS in native builds, the decoder's economies for streaming (a prompt's logits for
+# its last token only; a prefix decoded in one batch; flash attention in the encoder only), and the
+# encoder's flash attention over the frames it has (not over padding). A changed patch unpacks afresh.
 PATCHES=(
   "whisper.cpp-1.9.1-wasm-simd.patch 80f1fd8aba9168111731df29669dab2282de5fcc27c6b1bb771b6970dda68e1b"
   "whisper.cpp-1.9.1-native-blas.patch 319dc553845fc86136e95f10331599d4a94c280681b1718af0fe473f93e37d7a"
   "whisper.cpp-1.9.1-decoder.patch 63fc9a162a1e722b8b001bf2a06585e33016e812a6e34c90abb2c6c687965e2b"
+  "whisper.cpp-1.9.1-encoder-attention.patch 162e81e5cdcdeaa4888a7e20c6fb0bea559ed697f4067a695adc8d71554989e6"
 )
 PATCH_DIR="$(cd "$(dirname "$0")" && pwd)/patches"
 

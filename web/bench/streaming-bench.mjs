@@ -6,8 +6,9 @@
 // browser has relaxed SIMD) opens a session with runner.openSession (StreamingWhisperNode, the
 // model mounted in memory), then pushes the WAV's 16 kHz samples in --chunk second packets, each
 // once its audio would have been recorded, by the page's clock; every output is stamped with that
-// clock when onOutput gets it. Prints one JSON object: the session's outputs with their arrival
-// times (seconds from the first sample), the time to open the session, the build and threads.
+// clock when onOutput gets it. Then the page transcribes the whole WAV offline (WhisperNode, the
+// same build). Prints one JSON object: the session's outputs with their arrival times (seconds from
+// the first sample), the offline text, the time to open the session, the build and threads.
 //
 // Usage: node web/bench/streaming-bench.mjs --wav FILE.wav (16 kHz mono 16-bit) [--model FILE]
 //        [--chunk 0.1] [--params '{"step": 0.5}']
@@ -86,7 +87,11 @@ try {
       await session.push(item(part));
     }
     await session.close();
-    return { open_s: openS, events, build: runner.pythonBuild ?? null, crossOriginIsolated: self.crossOriginIsolated,
+    // The same audio offline in the same build (WhisperNode, one item): the transcript the stream
+    // should match in the browser's own arithmetic.
+    const offline = await runner.run({ version: "v1", nodes: [{ id: "offline", node_type: "WhisperNode",
+      params: { model: "/models/model.bin" } }] }, [item(audio)], { "/models": { "model.bin": model } });
+    return { open_s: openS, events, offline_text: offline.result.outputs[0].text, build: runner.pythonBuild ?? null, crossOriginIsolated: self.crossOriginIsolated,
       userAgent: navigator.userAgent };
   }, { chunk, params });
   process.stdout.write(JSON.stringify(result) + "\n");
