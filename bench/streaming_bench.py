@@ -394,8 +394,7 @@ def main():
         # The browser's arithmetic is not native's: its own offline transcript is the fair yardstick.
         result["chromium"]["offline"] = {"text": browser["offline"].strip(),
                                          "wer_vs_native_offline": round(100 * wer(browser["offline"], offline), 1)}
-        result["chromium"]["wer_vs_own_offline"] = round(100 * wer("".join(t for _, t, _ in browser["commits"]),
-                                                                   browser["offline"]), 1)
+        result["chromium"]["wer_vs_own_offline"] = round(100 * wer(result["chromium"]["text"], browser["offline"]), 1)
         if truth:
             result["chromium"]["offline"]["wer_vs_truth"] = round(100 * wer(browser["offline"], truth), 1)
     if "reference" in venv:

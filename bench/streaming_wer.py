@@ -58,11 +58,11 @@ def main():
     rows, pooled = [], {"stream": [0, 0], "offline": [0, 0], "stream_vs_offline": [0, 0]}
     compute_s = 0.0
     lags = []
+    # The offline transcript in the same arithmetic as the stream (portable_math: the wasm's kernels).
+    offline_params = {k: extra[k] for k in ("portable_math",) if k in extra}
     for name, wav, truth in recordings([v for v in args.voices.split(",") if v], tmp):
         samples, wav16 = sb.load_wav_16k(wav)
-        # In the same arithmetic as the stream (portable_math: the wasm's kernels).
-        offline = sb.offline_text(args.cli, model, wav16, tmp,
-                                  {k: extra[k] for k in ("portable_math",) if k in extra})
+        offline = sb.offline_text(args.cli, model, wav16, tmp, offline_params)
         ours = sb.stream_ours(args.cli, model, samples, None, 0.1, tmp, extra, real_time=False)
         stream = "".join(t for _, t, _ in ours["commits"])
         # On the audio clock the stream's run time is its compute: as a fraction of the audio's length
