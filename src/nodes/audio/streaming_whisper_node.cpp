@@ -5,7 +5,8 @@
 // words the last `agreement` hypotheses agree on (LocalAgreement-n, local_agreement.hpp), and at
 // once the words after them that the model was sure of (`commit_confidence`), but the last. The
 // buffer is trimmed at the end of a committed segment once it is longer than `buffer_trim`
-// seconds, and at the last committed word once it reaches `max_buffer`. What was said in the audio
+// seconds, or as soon as two steps stall there (no word after it, a second of audio on), and at
+// the last committed word once it reaches `max_buffer`. What was said in the audio
 // that left the buffer is the decoder's prompt (tokens with their timestamps); committed segments
 // still in it start the next transcription, decoded in one batch (`prefix_committed`).
 //
@@ -175,7 +176,15 @@ class StreamingWhisperNode final : public Node {
       p.set("buffer", audio_end);
       out.emit(std::move(p));
     }
-    trim(segments, done, t.tokens, out);
+    // A stall: every segment committed, nothing after them, though the audio goes on. tiny.en can
+    // close a segment and end the text there on every step (one_window: nothing is decoded past
+    // it), on short windows and long: after "Wipe the" it did so for 10 s of speech. Silence
+    // looks the same, and is as well cut off.
+    const bool stalled = agreement_.partial().empty() && !segments.empty() && done == segments.size() &&
+                         segments.back().closed_at > 0 &&
+                         buffer_start_ + audio_end - segments.back().time >= kStallGapSeconds;
+    stalled_steps_ = stalled ? stalled_steps_ + 1 : 0;
+    trim(segments, done, t.tokens, out, stalled_steps_ >= kStallSteps);
     return {};
   }
 
@@ -186,20 +195,21 @@ class StreamingWhisperNode final : public Node {
   };
 
   // Beyond buffer_trim: cut at the end of the last of the first `done` segments (not the last
-  // segment's: Whisper may not have finished it). At max_buffer with no such segment: cut at the
-  // last committed word, or, with nothing committed, commit the hypothesis as it is and cut after
-  // its last word (the audio after it stays: Whisper may have stopped before the end of its
-  // window). With no word at all, keep the last second. Every cut at max_buffer makes room, so
-  // process() always moves on. What was said in the audio cut off joins the prompt: the segments'
-  // tokens as decoded (`tokens`), or after a cut at a word, the committed text as one segment.
+  // segment's: Whisper may not have finished it). In a stall, at the end of the last segment,
+  // however short the buffer: the next window starts where the words stopped. At max_buffer with no such segment: cut
+  // at the last committed word, or, with nothing committed, commit the hypothesis as it is and cut after its last word
+  // (the audio after it stays: Whisper may have stopped before the end of its window). With no word at all, keep the
+  // last second. Every cut at max_buffer makes room, so process() always moves on. What was said in the audio cut off
+  // joins the prompt: the segments' tokens as decoded (`tokens`), or after a cut at a word, the committed text as one
+  // segment.
   void trim(const std::vector<SegmentEnd>& segments, std::size_t done, const std::vector<WhisperToken>& tokens,
-            Emitter& out) {
+            Emitter& out, bool stalled) {
     const double length = seconds(buffer_.size());
     const bool full = buffer_.size() >= max_samples_;
-    if (length <= trim_ && !full) return;
+    if (length <= trim_ && !full && !stalled) return;
     double cut = buffer_start_;
     std::size_t cut_tokens = 0;  // tokens [0, cut_tokens) said what is cut, at a segment end
-    for (std::size_t i = 0; i < done && i + 1 < segments.size(); ++i)
+    for (std::size_t i = 0; i < done && (stalled || i + 1 < segments.size()); ++i)
       if (segments[i].time > cut) {
         cut = segments[i].time;
         cut_tokens = segments[i].closed_at;
@@ -212,6 +222,7 @@ class StreamingWhisperNode final : public Node {
       if (cut <= buffer_start_) cut = buffer_start_ + std::max(length / 2, length - 1.0);
     }
     if (cut <= buffer_start_) return;
+    stalled_steps_ = 0;
     prefix_.clear();  // its timestamps count from the old buffer start
     auto drop = std::min(buffer_.size(), static_cast<std::size_t>((cut - buffer_start_) * kWhisperSampleRate));
     if (full) drop = std::max<std::size_t>(drop, 1);
@@ -266,8 +277,11 @@ class StreamingWhisperNode final : public Node {
   double confidence_ = 0;
   std::vector<WhisperToken> prefix_;  // the last transcription's tokens up to its last committed segment
   bool max_tokens_set_ = false;       // the manifest's max_tokens, else a cap from the buffer's length
-  double lag_ = 0;                    // seconds the last transcription took (keep_up): the audio that came meanwhile
-  std::size_t max_samples_ = 0;       // max_buffer in samples: buffer_ never holds more
+  int stalled_steps_ = 0;             // consecutive steps that stalled (see transcribe)
+  static constexpr int kStallSteps = 2;
+  static constexpr double kStallGapSeconds = 1.0;  // of audio after the last segment, with no word in it
+  double lag_ = 0;               // seconds the last transcription took (keep_up): the audio that came meanwhile
+  std::size_t max_samples_ = 0;  // max_buffer in samples: buffer_ never holds more
   std::vector<float> buffer_;
   // What was said before the buffer, as tokens with their timestamps, the last prompt_tokens_.
   std::vector<int> prompt_;
