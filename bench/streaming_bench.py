@@ -133,16 +133,22 @@ def stream_ours(cli, model, samples, step, chunk, tmp, extra, real_time=True):
     reader.join()
     if proc.wait() != 0:
         raise SystemExit(f"the stream ended with exit code {proc.returncode}")
-    commits, lags = [], []
-    partials = 0
+    commits, lags, partials = commits_of(events, t0)
+    return {"open_s": open_s, "commits": commits, "lags": lags, "partials": partials,
+            "end_s": (events[-1][0] - t0) if events else 0.0}
+
+
+def commits_of(events, t0=0.0):
+    """(time, output item) pairs -> each committed word as (time - t0, text, end), each word's lag on
+    the audio clock (audio received when it was committed - its end), and the number of partials."""
+    commits, lags, partials = [], [], 0
     for t, item in events:
         if item["type"] == "committed":
             commits += [(t - t0, w["text"], w["end"]) for w in item["words"]]
             lags += [item["audio_time"] - w["end"] for w in item["words"]]
         else:
             partials += 1
-    return {"open_s": open_s, "commits": commits, "lags": lags, "partials": partials,
-            "end_s": (events[-1][0] - t0) if events else 0.0}
+    return commits, lags, partials
 
 
 def stream_chromium(model, wav16, chunk, extra):
@@ -153,12 +159,7 @@ def stream_chromium(model, wav16, chunk, extra):
     if r.returncode != 0:
         raise SystemExit(f"the Chromium session failed: {r.stderr.strip()[-800:]}")
     out = json.loads(r.stdout.strip().splitlines()[-1])
-    commits, partials = [], 0
-    for t, item in out["events"]:
-        if item["type"] == "committed":
-            commits += [(t, w["text"], w["end"]) for w in item["words"]]
-        else:
-            partials += 1
+    commits, _, partials = commits_of(out["events"])
     return {"open_s": out["open_s"], "commits": commits, "partials": partials, "build": out["build"],
             "offline": out["offline_text"]}
 
