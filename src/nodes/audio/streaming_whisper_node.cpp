@@ -196,12 +196,13 @@ class StreamingWhisperNode final : public Node {
 
   // Beyond buffer_trim: cut at the end of the last of the first `done` segments (not the last
   // segment's: Whisper may not have finished it). In a stall, at the end of the last segment,
-  // however short the buffer: the next window starts where the words stopped. At max_buffer with no such segment: cut
-  // at the last committed word, or, with nothing committed, commit the hypothesis as it is and cut after its last word
-  // (the audio after it stays: Whisper may have stopped before the end of its window). With no word at all, keep the
-  // last second. Every cut at max_buffer makes room, so process() always moves on. What was said in the audio cut off
-  // joins the prompt: the segments' tokens as decoded (`tokens`), or after a cut at a word, the committed text as one
-  // segment.
+  // however short the buffer: the next window starts where the words stopped. At max_buffer with
+  // no such segment: cut at the last committed word, or, with nothing committed, commit the
+  // hypothesis as it is and cut after its last word (the audio after it stays: Whisper may have
+  // stopped before the end of its window). With no word at all, keep the last second. Every cut at
+  // max_buffer makes room, so process() always moves on. What was said in the audio cut off joins
+  // the prompt: the segments' tokens as decoded (`tokens`), or after a cut at a word, the committed
+  // text as one segment.
   void trim(const std::vector<SegmentEnd>& segments, std::size_t done, const std::vector<WhisperToken>& tokens,
             Emitter& out, bool stalled) {
     const double length = seconds(buffer_.size());
@@ -277,11 +278,8 @@ class StreamingWhisperNode final : public Node {
   double confidence_ = 0;
   std::vector<WhisperToken> prefix_;  // the last transcription's tokens up to its last committed segment
   bool max_tokens_set_ = false;       // the manifest's max_tokens, else a cap from the buffer's length
-  int stalled_steps_ = 0;             // consecutive steps that stalled (see transcribe)
-  static constexpr int kStallSteps = 2;
-  static constexpr double kStallGapSeconds = 1.0;  // of audio after the last segment, with no word in it
-  double lag_ = 0;               // seconds the last transcription took (keep_up): the audio that came meanwhile
-  std::size_t max_samples_ = 0;  // max_buffer in samples: buffer_ never holds more
+  double lag_ = 0;                    // seconds the last transcription took (keep_up): the audio that came meanwhile
+  std::size_t max_samples_ = 0;       // max_buffer in samples: buffer_ never holds more
   std::vector<float> buffer_;
   // What was said before the buffer, as tokens with their timestamps, the last prompt_tokens_.
   std::vector<int> prompt_;
@@ -290,6 +288,9 @@ class StreamingWhisperNode final : public Node {
   double buffer_start_ = 0;     // stream time of buffer_[0], in seconds
   std::uint64_t received_ = 0;  // samples since the start (64-bit: wasm32's size_t wraps after 74 hours)
   std::size_t pending_ = 0;     // samples since the last transcription (at most max_buffer's)
+  int stalled_steps_ = 0;       // steps running that stalled (transcribe): kStallSteps cut the buffer
+  static constexpr int kStallSteps = 2;
+  static constexpr double kStallGapSeconds = 1.0;  // of audio after the last segment, with no word in it
 };
 
 NodeInfo streaming_whisper_node_info();
